@@ -1,0 +1,184 @@
+// Each environment's settings, as data: one zod schema and three validated objects (dev, staging, prod).
+// Constructs, the release gates and the alerts all read these; nothing else holds an environment's facts.
+import { z } from 'zod';
+
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** The promotion order: an image reaches an environment only from the one before it. */
+export const PROMOTION_ORDER: readonly EnvironmentName[] = ENVIRONMENT_NAMES;
+
+const duration = z
+  .string()
+  .regex(/^[1-9][0-9]*(s|m|h)$/, 'a Prometheus duration such as "30s", "5m" or "1h"');
+const quantity = (unit: RegExp, example: string) => z.string().regex(unit, `a Kubernetes quantity such as "${example}"`);
+const cpu = quantity(/^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/, '250m');
+const memory = quantity(/^[1-9][0-9]*(Mi|Gi)$/, '256Mi');
+const cidr = z
+  .string()
+  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, 'an IPv4 CIDR such as "10.0.32.0/20"')
+  .refine((s) => s.split(/[./]/).every((p, i) => Number(p) <= (i === 4 ? 32 : 255)), 'an IPv4 CIDR with octets ≤ 255 and prefix ≤ 32');
+const dnsName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'a DNS host name');
+
+/** What "no data" means for a gate: fail the release, or hold the decision (never pass). */
+export const NO_DATA_POLICIES = ['fail', 'hold'] as const;
+export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
+
+export const gatePolicySchema = z.strictObject({
+  /** Consecutive failed measurements that fail the gate. */
+  failureLimit: z.number().int().min(1).max(20),
+  /** Consecutive measurement errors (Prometheus unreachable, timing out, answering an error) that make the run undecidable. */
+  errorLimit: z.number().int().min(1).max(20),
+  /** What a measurement without data means. */
+  noData: z.enum(NO_DATA_POLICIES),
+});
+export type GatePolicy = z.infer<typeof gatePolicySchema>;
+
+export const sloSchema = z
+  .strictObject({
+    /** Largest share of requests answered 5xx (0..1). */
+    maxErrorRatio: z.number().gt(0).lt(1),
+    /** Largest p99 request latency, in seconds. */
+    maxP99LatencySeconds: z.number().gt(0).max(10),
+    /** Smallest request rate (requests per second) for the other gates to mean anything. */
+    minRequestsPerSecond: z.number().min(0),
+    /** The analysis window: the range each measurement covers, and how long a release must be live before a verdict. */
+    window: duration,
+    /** How often each gate is measured during the window. */
+    interval: duration,
+    /** Measurements needed before a gate can pass. */
+    minSamples: z.number().int().min(1).max(100),
+    gates: z.strictObject({ traffic: gatePolicySchema, errorRatio: gatePolicySchema, latencyP99: gatePolicySchema }),
+  })
+  .refine((s) => seconds(s.interval) <= seconds(s.window), {
+    message: "'interval' must not be longer than 'window'",
+    path: ['interval'],
+  });
+export type Slo = z.infer<typeof sloSchema>;
+export type GateName = keyof Slo['gates'];
+
+export const environmentSchema = z.strictObject({
+  name: z.enum(ENVIRONMENT_NAMES),
+  aws: z.strictObject({
+    accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as "eu-west-1"'),
+  }),
+  namespace: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Kubernetes namespace name'),
+  replicas: z
+    .strictObject({ min: z.number().int().min(1).max(50), max: z.number().int().min(1).max(100) })
+    .refine((r) => r.min <= r.max, { message: "'min' must not exceed 'max'", path: ['min'] }),
+  /** Target average CPU utilisation (percent of requests) for the HorizontalPodAutoscaler. */
+  targetCpuUtilization: z.number().int().min(10).max(95),
+  resources: z.strictObject({
+    requests: z.strictObject({ cpu, memory }),
+    limits: z.strictObject({ cpu, memory }),
+  }),
+  database: z.strictObject({
+    host: dnsName,
+    port: z.number().int().min(1).max(65535),
+    name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a PostgreSQL database name'),
+    /** The RDS DB subnets: the only destinations the workload may reach besides DNS. */
+    subnetCidrs: z.array(cidr).min(1),
+  }),
+  /** The IAM role the service account assumes through IRSA (reads the database secret). */
+  serviceAccountRoleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,128}$/, 'an IAM role ARN'),
+  /** The Secrets Manager secret holding the database credentials (JSON with username and password). */
+  databaseSecret: z.strictObject({
+    name: z.string().regex(/^[\w/+=.@-]{1,512}$/, 'a Secrets Manager secret name'),
+  }),
+  /** The public host name; no Ingress where absent. */
+  ingressHost: dnsName.optional(),
+  /** The time zone "today" is computed in. */
+  timeZone: z.string().min(1),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+  slo: sloSchema,
+});
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** Seconds in a Prometheus-style duration ("30s", "5m", "1h"). */
+export function seconds(d: string): number {
+  const m = /^([1-9][0-9]*)(s|m|h)$/.exec(d);
+  if (!m) throw new Error(`'${d}' is not a duration such as "30s", "5m" or "1h"`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+}
+
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+const strictGates = {
+  traffic: { failureLimit: 3, errorLimit: 3, noData: 'fail' },
+  errorRatio: { failureLimit: 2, errorLimit: 3, noData: 'hold' },
+  latencyP99: { failureLimit: 2, errorLimit: 3, noData: 'hold' },
+} as const;
+
+const raw: Record<EnvironmentName, unknown> = {
+  dev: {
+    name: 'dev',
+    aws: { accountId: ACCOUNT, region: REGION },
+    namespace: 'hello-dev',
+    replicas: { min: 1, max: 3 },
+    targetCpuUtilization: 70,
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    database: { host: 'hello-dev.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com', port: 5432, name: 'hello', subnetCidrs: ['10.10.32.0/20', '10.10.48.0/20', '10.10.64.0/20'] },
+    serviceAccountRoleArn: `arn:aws:iam::${ACCOUNT}:role/hello-app-dev`,
+    databaseSecret: { name: 'hello-app/dev/database' },
+    ingressHost: 'hello.dev.example.com',
+    timeZone: 'UTC',
+    logLevel: 'debug',
+    slo: { maxErrorRatio: 0.05, maxP99LatencySeconds: 0.5, minRequestsPerSecond: 0.1, window: '2m', interval: '20s', minSamples: 3, gates: strictGates },
+  },
+  staging: {
+    name: 'staging',
+    aws: { accountId: ACCOUNT, region: REGION },
+    namespace: 'hello-staging',
+    replicas: { min: 2, max: 4 },
+    targetCpuUtilization: 70,
+    resources: { requests: { cpu: '200m', memory: '192Mi' }, limits: { cpu: '1', memory: '384Mi' } },
+    database: { host: 'hello-staging.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com', port: 5432, name: 'hello', subnetCidrs: ['10.20.32.0/20', '10.20.48.0/20', '10.20.64.0/20'] },
+    serviceAccountRoleArn: `arn:aws:iam::${ACCOUNT}:role/hello-app-staging`,
+    databaseSecret: { name: 'hello-app/staging/database' },
+    ingressHost: 'hello.staging.example.com',
+    timeZone: 'UTC',
+    logLevel: 'info',
+    slo: { maxErrorRatio: 0.01, maxP99LatencySeconds: 0.3, minRequestsPerSecond: 0.5, window: '5m', interval: '30s', minSamples: 5, gates: strictGates },
+  },
+  prod: {
+    name: 'prod',
+    aws: { accountId: ACCOUNT, region: REGION },
+    namespace: 'hello-prod',
+    replicas: { min: 3, max: 10 },
+    targetCpuUtilization: 65,
+    resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+    database: { host: 'hello-prod.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com', port: 5432, name: 'hello', subnetCidrs: ['10.30.32.0/20', '10.30.48.0/20', '10.30.64.0/20'] },
+    serviceAccountRoleArn: `arn:aws:iam::${ACCOUNT}:role/hello-app-prod`,
+    databaseSecret: { name: 'hello-app/prod/database' },
+    ingressHost: 'hello.example.com',
+    timeZone: 'UTC',
+    logLevel: 'info',
+    slo: { maxErrorRatio: 0.005, maxP99LatencySeconds: 0.25, minRequestsPerSecond: 1, window: '10m', interval: '30s', minSamples: 10, gates: { ...strictGates, errorRatio: { failureLimit: 2, errorLimit: 3, noData: 'fail' } } },
+  },
+};
+
+/** Validates one environment's settings; a bad value throws naming the environment and the field. */
+export function parseEnvironment(name: string, value: unknown): Environment {
+  const result = environmentSchema.safeParse(value);
+  if (result.success) {
+    if (result.data.name !== name) throw new Error(`environment '${name}': field 'name' is '${result.data.name}', expected '${name}'`);
+    return result.data;
+  }
+  const lines = result.error.issues.map((i) => `environment '${name}': field '${i.path.join('.') || '(root)'}': ${i.message}`);
+  throw new Error(lines.join('\n'));
+}
+
+/** The three environments, validated when this module loads so a bad value fails synth at once. */
+export const ENVIRONMENTS: Readonly<Record<EnvironmentName, Environment>> = Object.freeze({
+  dev: parseEnvironment('dev', raw.dev),
+  staging: parseEnvironment('staging', raw.staging),
+  prod: parseEnvironment('prod', raw.prod),
+});
+
+export function environment(name: string): Environment {
+  if (!(ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`unknown environment '${name}': expected one of ${ENVIRONMENT_NAMES.join(', ')}`);
+  }
+  return ENVIRONMENTS[name as EnvironmentName];
+}
