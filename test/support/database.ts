@@ -1,0 +1,36 @@
+// Fresh PostgreSQL databases for tests: each call creates a uniquely named database on the local server and
+// returns its URL and a drop function. The server is the real one CI starts (scripts/postgres-up.sh).
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/** The maintenance connection used to create and drop test databases. */
+export const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  readonly name: string;
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates an empty database named `hello_test_<label>_<random>`. */
+export async function createTestDatabase(label = 'run'): Promise<TestDatabase> {
+  const name = `hello_test_${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(5).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
