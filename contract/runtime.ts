@@ -35,6 +35,8 @@ export const ENV = {
   /** Seconds the service waits for in-flight requests after SIGTERM before closing. */
   shutdownGraceSeconds: 'SHUTDOWN_GRACE_SECONDS',
   migrateWaitSeconds: 'MIGRATE_WAIT_SECONDS',
+  /** Where the embedded database (PGlite) keeps its files when DATABASE_URL is unset. */
+  dataDir: 'DATA_DIR',
 } as const;
 
 /** Prometheus metric and label names the service exports and the gates and alerts query. */
