@@ -57,13 +57,42 @@ export const sloSchema = z
 export type Slo = z.infer<typeof sloSchema>;
 export type GateName = keyof Slo['gates'];
 
+const labelMap = z.record(
+  z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/, 'a label key'),
+  z.string().regex(/^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/, 'a label value'),
+);
+const namespaceName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Kubernetes namespace name');
+
+/** The cluster an environment runs in: the namespaces and addresses its network policies and monitoring refer to. */
+export const clusterSchema = z.strictObject({
+  /** The Kubernetes API server Argo CD deploys to. */
+  server: z.string().url(),
+  /** Where the AWS Load Balancer Controller runs. */
+  ingressControllerNamespace: namespaceName,
+  /**
+   * The subnets the ALB's nodes live in: with target type `ip` the ALB reaches pods directly from these addresses,
+   * not from a pod in the controller's namespace, so the ingress policy must admit them too.
+   */
+  loadBalancerSubnetCidrs: z.array(cidr).min(1),
+  /** Where Prometheus (the Prometheus Operator) runs and scrapes from. */
+  monitoringNamespace: namespaceName,
+  /** Labels the Prometheus Operator selects ServiceMonitors and PrometheusRules by. */
+  monitoringSelectorLabels: labelMap,
+  /** The cluster DNS pods (CoreDNS): namespace and pod labels. */
+  dns: z.strictObject({ namespace: namespaceName, podLabels: labelMap.refine((m) => Object.keys(m).length > 0, 'at least one label') }),
+});
+export type Cluster = z.infer<typeof clusterSchema>;
+
 export const environmentSchema = z.strictObject({
   name: z.enum(ENVIRONMENT_NAMES),
   aws: z.strictObject({
     accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
     region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as "eu-west-1"'),
   }),
-  namespace: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Kubernetes namespace name'),
+  namespace: namespaceName,
+  /** The only image repository this environment runs from (the release record's image must name it). */
+  imageRepository: z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/, 'an image repository such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello-app"'),
+  cluster: clusterSchema,
   replicas: z
     .strictObject({ min: z.number().int().min(1).max(50), max: z.number().int().min(1).max(100) })
     .refine((r) => r.min <= r.max, { message: "'min' must not exceed 'max'", path: ['min'] }),
@@ -110,11 +139,23 @@ const strictGates = {
   latencyP99: { failureLimit: 2, errorLimit: 3, noData: 'hold' },
 } as const;
 
+const IMAGE_REPOSITORY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/hello-app`;
+const cluster = (vpcOctet: number) => ({
+  server: 'https://kubernetes.default.svc',
+  ingressControllerNamespace: 'kube-system',
+  loadBalancerSubnetCidrs: [`10.${vpcOctet}.0.0/22`, `10.${vpcOctet}.4.0/22`, `10.${vpcOctet}.8.0/22`],
+  monitoringNamespace: 'monitoring',
+  monitoringSelectorLabels: { release: 'kube-prometheus-stack' },
+  dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
+});
+
 const raw: Record<EnvironmentName, unknown> = {
   dev: {
     name: 'dev',
     aws: { accountId: ACCOUNT, region: REGION },
     namespace: 'hello-dev',
+    imageRepository: IMAGE_REPOSITORY,
+    cluster: cluster(10),
     replicas: { min: 1, max: 3 },
     targetCpuUtilization: 70,
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
@@ -130,6 +171,8 @@ const raw: Record<EnvironmentName, unknown> = {
     name: 'staging',
     aws: { accountId: ACCOUNT, region: REGION },
     namespace: 'hello-staging',
+    imageRepository: IMAGE_REPOSITORY,
+    cluster: cluster(20),
     replicas: { min: 2, max: 4 },
     targetCpuUtilization: 70,
     resources: { requests: { cpu: '200m', memory: '192Mi' }, limits: { cpu: '1', memory: '384Mi' } },
@@ -145,6 +188,8 @@ const raw: Record<EnvironmentName, unknown> = {
     name: 'prod',
     aws: { accountId: ACCOUNT, region: REGION },
     namespace: 'hello-prod',
+    imageRepository: IMAGE_REPOSITORY,
+    cluster: cluster(30),
     replicas: { min: 3, max: 10 },
     targetCpuUtilization: 65,
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },

@@ -1,0 +1,46 @@
+// One container of the hello-app image, as every pod of the app runs it: the pinned image, a command from the
+// runtime contract, the database URL and the common environment, hardened and with resource requests and limits.
+import { k8s } from 'cdk8s-plus-28';
+import { ENV } from '../../contract/runtime';
+import { containerSecurityContext, TMP_MOUNT } from './pod-hardening';
+
+export interface ContainerResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export interface HelloContainerOptions {
+  readonly name: string;
+  readonly image: string;
+  /** One of the image's commands (contract/runtime.ts COMMANDS). */
+  readonly args: readonly string[];
+  /** The release id: the service labels its metrics with it. */
+  readonly release: string;
+  readonly databaseUrl: k8s.EnvVar;
+  readonly resources: ContainerResources;
+  /** Extra variables, after the common ones. */
+  readonly env?: Record<string, string>;
+}
+
+export function resourceRequirements(r: ContainerResources): k8s.ResourceRequirements {
+  const q = (v: string) => k8s.Quantity.fromString(v);
+  return {
+    requests: { cpu: q(r.requests.cpu), memory: q(r.requests.memory) },
+    limits: { cpu: q(r.limits.cpu), memory: q(r.limits.memory) },
+  };
+}
+
+export function helloContainer(o: HelloContainerOptions): k8s.Container {
+  const env: k8s.EnvVar[] = [o.databaseUrl, { name: ENV.release, value: o.release }];
+  for (const [name, value] of Object.entries(o.env ?? {})) env.push({ name, value });
+  return {
+    name: o.name,
+    image: o.image,
+    imagePullPolicy: 'IfNotPresent',
+    args: [...o.args],
+    env,
+    resources: resourceRequirements(o.resources),
+    securityContext: containerSecurityContext(),
+    volumeMounts: [TMP_MOUNT],
+  };
+}

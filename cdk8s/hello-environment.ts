@@ -1,0 +1,143 @@
+// One environment's objects: the environment's settings and its current release in, every construct out.
+// Settings are data (environments.ts); this file only wires them to the constructs, with no per-environment branch.
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ENV, HTTP_PORT } from '../contract/runtime';
+import type { Environment } from './environments';
+import {
+  appSelectorLabels,
+  COMPONENTS,
+  commonLabels,
+  componentLabels,
+  databaseSecretName,
+  DATABASE_URL_KEY,
+  HTTP_PORT_NAME,
+  migrationJobName,
+  releasePodLabels,
+  secretStoreName,
+  selectorLabels,
+  serviceAccountName,
+  workloadName,
+} from './names';
+import { Availability } from './constructs/availability';
+import { DatabaseSecret } from './constructs/database-secret';
+import { HelloIngress } from './constructs/ingress';
+import { MigrationJob } from './constructs/migration-job';
+import { HelloNamespace } from './constructs/namespace';
+import { NetworkPolicies } from './constructs/network-policies';
+import { Observability } from './constructs/observability';
+import { HelloServiceAccount } from './constructs/service-account';
+import { HelloWorkload } from './constructs/workload';
+
+/** What runs: the pinned image and the release id its pods and metrics carry. */
+export interface RunningRelease {
+  readonly image: string;
+  readonly release: string;
+}
+
+export interface HelloEnvironmentProps {
+  readonly environment: Environment;
+  readonly running: RunningRelease;
+}
+
+/** Seconds the service drains after SIGTERM; the ALB's deregistration delay and the pod's grace period follow it. */
+const DRAIN_SECONDS = 20;
+
+export class HelloEnvironment extends Chart {
+  constructor(scope: Construct, id: string, props: HelloEnvironmentProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const env = props.environment;
+    const { image, release } = props.running;
+    const namespace = env.namespace;
+    const labels = commonLabels(env.name);
+    const api = componentLabels(env.name, COMPONENTS.api);
+    const appEnv = { [ENV.logLevel]: env.logLevel, [ENV.timeZone]: env.timeZone };
+
+    new HelloNamespace(this, 'Namespace', { name: namespace, labels });
+    const account = new HelloServiceAccount(this, 'ServiceAccount', {
+      name: serviceAccountName(),
+      namespace,
+      roleArn: env.serviceAccountRoleArn,
+      labels,
+    });
+    new NetworkPolicies(this, 'NetworkPolicies', {
+      namespace,
+      labels,
+      servingPods: selectorLabels(env.name, COMPONENTS.api),
+      databaseClients: appSelectorLabels(env.name),
+      httpPort: HTTP_PORT,
+      databasePort: env.database.port,
+      databaseCidrs: env.database.subnetCidrs,
+      clientNamespaces: [env.cluster.ingressControllerNamespace, env.cluster.monitoringNamespace],
+      clientCidrs: env.cluster.loadBalancerSubnetCidrs,
+      dns: env.cluster.dns,
+    });
+    const secret = new DatabaseSecret(this, 'DatabaseSecret', {
+      namespace,
+      labels,
+      region: env.aws.region,
+      serviceAccountName: account.name,
+      remoteSecretName: env.databaseSecret.name,
+      host: env.database.host,
+      port: env.database.port,
+      database: env.database.name,
+      storeName: secretStoreName(),
+      secretName: databaseSecretName(),
+      urlKey: DATABASE_URL_KEY,
+    });
+    new MigrationJob(this, 'Migration', {
+      name: migrationJobName(),
+      namespace,
+      image,
+      release,
+      serviceAccountName: account.name,
+      databaseUrl: secret.urlEnv,
+      resources: env.resources,
+      env: appEnv,
+      labels: componentLabels(env.name, COMPONENTS.migration),
+      podLabels: releasePodLabels(env.name, COMPONENTS.migration, release),
+    });
+    new HelloWorkload(this, 'Workload', {
+      name: workloadName(),
+      namespace,
+      image,
+      release,
+      serviceAccountName: account.name,
+      databaseUrl: secret.urlEnv,
+      resources: env.resources,
+      env: appEnv,
+      labels: api,
+      selector: selectorLabels(env.name, COMPONENTS.api),
+      podLabels: releasePodLabels(env.name, COMPONENTS.api, release),
+      shutdownGraceSeconds: DRAIN_SECONDS,
+    });
+    new Availability(this, 'Availability', {
+      name: workloadName(),
+      namespace,
+      labels: api,
+      deploymentName: workloadName(),
+      selector: selectorLabels(env.name, COMPONENTS.api),
+      minReplicas: env.replicas.min,
+      maxReplicas: env.replicas.max,
+      targetCpuUtilization: env.targetCpuUtilization,
+    });
+    if (env.ingressHost !== undefined) {
+      new HelloIngress(this, 'Ingress', {
+        name: workloadName(),
+        namespace,
+        labels: api,
+        host: env.ingressHost,
+        serviceName: workloadName(),
+        podDrainSeconds: DRAIN_SECONDS,
+      });
+    }
+    new Observability(this, 'Observability', {
+      name: workloadName(),
+      namespace,
+      slo: env.slo,
+      serviceSelector: selectorLabels(env.name, COMPONENTS.api),
+      portName: HTTP_PORT_NAME,
+      labels: { ...api, ...env.cluster.monitoringSelectorLabels },
+    });
+  }
+}
