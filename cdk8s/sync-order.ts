@@ -35,7 +35,7 @@ export function hook(phase: HookPhase, step: SyncStep): Record<string, string> {
   return { ...syncWave(step), [HOOK]: phase, [HOOK_DELETE_POLICY]: 'BeforeHookCreation' };
 }
 
-/** Never pruned: removing the object from git must not delete it (and everything in it) from the cluster. */
+/** Never pruned nor deleted with the Application: losing the object from git must not delete it (and everything in it). */
 export function neverPrune(): Record<string, string> {
-  return { [SYNC_OPTIONS]: 'Prune=false' };
+  return { [SYNC_OPTIONS]: 'Prune=false,Delete=false' };
 }

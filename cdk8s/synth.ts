@@ -4,7 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ENVIRONMENT_NAMES, environment, type EnvironmentName } from './environments';
+import { argocdFiles } from './argocd-manifests';
 import { environmentFiles, runningRelease } from './environment-manifests';
+import { GITOPS_SOURCE } from './gitops-source';
 import { diffFileSet, writeFileSet, type FileSet } from './manifest-files';
 import { parseReleaseRecord, RELEASE_RECORD_FILE } from './release-record';
 
@@ -36,8 +38,11 @@ export function synthEnvironment(name: EnvironmentName, gitopsDir: string): void
 }
 
 function outputs(rootDir: string): Output[] {
-  const gitopsDir = join(rootDir, 'gitops');
-  return ENVIRONMENT_NAMES.map((name) => environmentOutput(name, gitopsDir));
+  const gitopsDir = join(rootDir, GITOPS_SOURCE.root);
+  return [
+    ...ENVIRONMENT_NAMES.map((name) => environmentOutput(name, gitopsDir)),
+    { dir: join(rootDir, 'argocd'), files: argocdFiles(), owns: ownsManifests },
+  ];
 }
 
 /** Writes everything the repository holds generated: gitops/<env>/ for each environment, argocd/, charts/hello-app. */
