@@ -41,7 +41,8 @@ function rawUsername(req: Request): string {
 
 /** 415 for a body in another media type than JSON. A PUT without any body goes on, to fail validation with 400. */
 function requireJsonContent(req: Request, res: Response, next: NextFunction): void {
-  if (req.is('application/json') === false) {
+  const empty = req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined;
+  if (!empty && req.is('application/json') === false) {
     sendProblem(res, 415, 'The body must be application/json.');
     return;
   }
