@@ -7,6 +7,7 @@ import { ENVIRONMENT_NAMES, environment, type EnvironmentName } from './environm
 import { argocdFiles } from './argocd-manifests';
 import { environmentFiles, runningRelease } from './environment-manifests';
 import { GITOPS_SOURCE } from './gitops-source';
+import { CHART_DIR, chartFiles } from './helm-chart';
 import { diffFileSet, writeFileSet, type FileSet } from './manifest-files';
 import { parseReleaseRecord, RELEASE_RECORD_FILE } from './release-record';
 
@@ -37,11 +38,18 @@ export function synthEnvironment(name: EnvironmentName, gitopsDir: string): void
   writeFileSet(out.dir, out.files, out.owns);
 }
 
+/** The chart is versioned with the repository's package. */
+function chartVersion(rootDir: string): string {
+  return (JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 function outputs(rootDir: string): Output[] {
   const gitopsDir = join(rootDir, GITOPS_SOURCE.root);
   return [
     ...ENVIRONMENT_NAMES.map((name) => environmentOutput(name, gitopsDir)),
     { dir: join(rootDir, 'argocd'), files: argocdFiles(), owns: ownsManifests },
+    // The chart directory is generated whole.
+    { dir: join(rootDir, CHART_DIR), files: chartFiles(chartVersion(rootDir)), owns: () => true },
   ];
 }
 
