@@ -1,0 +1,45 @@
+// `rollback`: restore the last image that passed verify in an environment (or a named verified one) as a new
+// commit, which Argo CD's automated sync applies like any other. The guard calls this same function.
+import type { EnvironmentName } from '../../cdk8s/environments';
+import type { Figures } from '../record-changes';
+import { decide } from '../steps/decide';
+import { openWorkspace } from '../steps/open-workspace';
+import { readRecord } from '../steps/read-record';
+import { runAction, type ActionResult, type ReleaseContext } from './action';
+import { publishChange } from './publish-change';
+
+export interface RollbackRequest {
+  readonly env: EnvironmentName;
+  /** A verified image to restore. @default the environment's last verified image */
+  readonly to?: string;
+  readonly reason: string;
+  /** The gate figures behind the decision (the guard passes its analysis). */
+  readonly figures?: Figures;
+  /** Roll back only if the environment still runs this image: a release changed since the decision is left alone. */
+  readonly expectCurrent?: string;
+  /** @default true */
+  readonly markBad?: boolean;
+}
+
+export function rollback(ctx: ReleaseContext, input: RollbackRequest): Promise<ActionResult> {
+  return runAction('rollback', async (run, onExit) => {
+    const workspace = await run.do(openWorkspace, { gitops: ctx.gitops, branch: ctx.branch });
+    onExit(() => workspace.dispose());
+    const record = await run.do(readRecord, { workspace, env: input.env });
+    if (input.expectCurrent !== undefined && record.current?.image !== input.expectCurrent) {
+      return { outcome: 'pass', summary: `${input.env} no longer runs ${input.expectCurrent} (now ${record.current?.image ?? 'nothing'}): nothing rolled back` };
+    }
+    const decided = await run.do(decide, {
+      action: 'rollback',
+      record,
+      to: input.to,
+      reason: input.reason,
+      figures: input.figures,
+      markBad: input.markBad,
+      at: (ctx.now ?? (() => new Date()))(),
+      actor: ctx.actor,
+    });
+    const commit = await publishChange(run, ctx, workspace, input.env, decided);
+    return { summary: decided.kind === 'unchanged' ? decided.note : `${decided.decision.title} in ${input.env}: ${commit?.slice(0, 12)}`, commit };
+  });
+}
