@@ -1,5 +1,6 @@
 // Opens the service's data layer: PostgreSQL from DATABASE_URL, or the embedded one; one bounded pg pool shared by
 // Prisma (writes) and the hot read; the cached users repository; readiness; and an idempotent close.
+import { setTimeout as delay } from 'node:timers/promises';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -37,7 +38,7 @@ export interface OpenDatabaseOptions {
 }
 
 /** How long a request may wait for a connection, and a query may run, before the caller gets DatabaseUnavailable. */
-export const DATABASE_TIMEOUT_MS = 2_000;
+export const DATABASE_TIMEOUT_MS = 1_500;
 const DEFAULT_POOL_SIZE = 10;
 const DEFAULT_CACHE_ENTRIES = 10_000;
 
@@ -77,6 +78,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   // The embedded database belongs to this process alone, so only its own writes can change it.
   const changes: UserChanges | undefined =
     cacheEntries <= 0 ? undefined : embedded ? localUserChanges() : listenForUserChanges(url, logger);
+  // Start with a warm subscription when the database answers, so the cache works from the first request; a
+  // database that is down does not hold up startup longer than a request would wait for it.
+  await Promise.race([changes?.ready, delay(DATABASE_TIMEOUT_MS, undefined, { ref: false })]);
   const users = changes ? new CachedUsersRepository(store, changes, cacheEntries) : store;
   logger.info(
     { database: kind, ...(embedded ? { dataDir: embedded.dataDir } : { host: hostOf(url) }), cache: cacheEntries > 0 },

@@ -203,9 +203,10 @@ function isConnectionFailure(error: unknown): boolean {
  */
 export async function migrateCommand(
   args: string[],
-  options: { databaseUrl?: string; dataDir: string; logger: Logger },
+  options: { databaseUrl?: string; dataDir: string; logger: Logger; migrationsDir?: string },
 ): Promise<number> {
   const { logger } = options;
+  const migrations = loadMigrations(options.migrationsDir);
   const parsed = parseMigrateArgs(args, process.env[ENV.migrateWaitSeconds]);
   if (!parsed.ok) {
     logger.error({ args }, parsed.error);
@@ -223,7 +224,7 @@ export async function migrateCommand(
       try {
         switch (command.mode) {
           case 'check': {
-            const status = await migrationStatus(url);
+            const status = await migrationStatus(url, { migrations });
             if (status.upToDate) {
               logger.info('every migration is applied');
               return 0;
@@ -236,7 +237,7 @@ export async function migrateCommand(
             break;
           }
           case 'apply': {
-            const applied = await applyMigrations(url, { logger });
+            const applied = await applyMigrations(url, { logger, migrations });
             logger.info({ applied: applied.length }, applied.length ? 'migrations applied' : 'no pending migrations');
             return 0;
           }

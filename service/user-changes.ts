@@ -18,12 +18,14 @@ export interface UserChanges {
   readonly live: boolean;
   /** Called for every change, and with undefined whenever `live` turns on or off. */
   subscribe(listener: ChangeListener): void;
+  /** Settles once `live` first turns on (never, while the database stays unreachable). */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 
 /** For a database no other process writes: the cache's own invalidation after each write is all there is. */
 export function localUserChanges(): UserChanges {
-  return { live: true, subscribe: () => undefined, close: async () => undefined };
+  return { live: true, ready: Promise.resolve(), subscribe: () => undefined, close: async () => undefined };
 }
 
 export interface ListenOptions {
