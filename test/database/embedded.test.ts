@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import pino from 'pino';
 import { openDatabase } from '../../service/database';
+import { startEmbeddedPostgres } from '../../service/embedded-database';
 import { migrateCommand } from '../../service/migrate';
 import { loadMigrations } from '../../service/migrations';
 
@@ -57,7 +58,6 @@ describe('the embedded database', () => {
   });
 
   it('records its migrations in _prisma_migrations like a real server', async () => {
-    const { startEmbeddedPostgres } = await import('../../service/embedded-database');
     const embedded = await startEmbeddedPostgres(dataDir, pino({ level: 'silent' }));
     const client = new Client({ connectionString: embedded.url });
     try {
