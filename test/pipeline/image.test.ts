@@ -2,6 +2,7 @@
 // contract's commands), .dockerignore keeps tests, manifests and secrets out, and the compose stack runs the image
 // as Kubernetes does.
 import { parse } from 'yaml';
+import { DEFAULT_RUN_AS_USER } from '../../cdk8s/constructs/pod-hardening';
 import { COMMANDS } from '../../contract/runtime';
 import { dockerIgnorePatterns, dockerIgnores, dockerInstructions, read } from './repo';
 
@@ -59,6 +60,10 @@ describe('Dockerfile', () => {
     expect(Number(uid)).toBeGreaterThan(0);
     expect(uid).toMatch(/^\d+$/);
     if (gid !== undefined) expect(gid).toMatch(/^[1-9]\d*$/);
+  });
+
+  test('runs as the same user id the Kubernetes manifests set (runAsUser)', () => {
+    expect(inFinal('USER').map((u) => u.args)).toEqual([`${DEFAULT_RUN_AS_USER}:${DEFAULT_RUN_AS_USER}`]);
   });
 
   test('the final stage only copies build output from the build stage, nothing from the context', () => {
