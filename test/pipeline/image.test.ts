@@ -109,6 +109,9 @@ describe('.dockerignore', () => {
     'service/.env',
     '.npmrc',
     'deploy/tls.key',
+    'service/tls.key',
+    'cdk8s/.env',
+    'release/id_rsa',
     'prisma/generated/client.ts',
   ])('keeps %s out of the build context', (file) => {
     expect(dockerIgnores(patterns, file)).toBe(true);
@@ -128,6 +131,9 @@ describe('.dockerignore', () => {
     'cdk8s/environments.ts',
     'cdk8s/constructs/external-secret.ts',
     'release/cli.ts',
+    'release/gitops/workspace.ts',
+    'release/cluster/kubeconfig.ts',
+    'service/secrets-free.ts',
   ])('lets the build see %s', (file) => {
     expect(dockerIgnores(patterns, file)).toBe(false);
   });
