@@ -44,8 +44,9 @@ export interface ObservabilityProps {
 export function alertExpression(gate: GateQuery, namespace: string): string {
   // Several environments may share one Prometheus: the recorded series is picked by its namespace label.
   const series = `${RECORDED_SERIES[gate.gate]}{namespace=${JSON.stringify(namespace)}}`;
-  // For a minimum, an empty result (no series at all) must also fire, so it counts as 0.
-  return gate.bound === 'min' ? `(${series} or vector(0)) < ${gate.threshold}` : `${series} > ${gate.threshold}`;
+  // For a minimum, an empty result (no series at all) must also fire, so it counts as 0; `on()` keeps the 0 out
+  // when the series exists (a plain `or` would add it beside the series and the alert would have duplicates).
+  return gate.bound === 'min' ? `(${series} or on() vector(0)) < ${gate.threshold}` : `${series} > ${gate.threshold}`;
 }
 
 export class Observability extends Construct {
