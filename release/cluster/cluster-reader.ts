@@ -1,0 +1,126 @@
+// Reads an environment's Argo CD Application, Deployment and release pods through @kubernetes/client-node
+// (KUBECONFIG or the in-cluster config). A failed read is returned as data, like a failed Prometheus query.
+import * as k8s from '@kubernetes/client-node';
+import { LABELS } from '../../contract/runtime';
+import type { EnvironmentName } from '../../cdk8s/environments';
+import { applicationName, COMPONENTS, selectorLabels, workloadName } from '../../cdk8s/names';
+import { GITOPS_SOURCE } from '../../cdk8s/gitops-source';
+import type { ApplicationState, ClusterState, DeploymentState, PodState } from './cluster-state';
+
+export interface ClusterTarget {
+  readonly env: EnvironmentName;
+  readonly namespace: string;
+  readonly release: string;
+}
+
+export type ClusterRead = { readonly kind: 'state'; readonly state: ClusterState } | { readonly kind: 'error'; readonly error: string };
+
+export interface ClusterReader {
+  read(target: ClusterTarget): Promise<ClusterRead>;
+}
+
+/** KUBECONFIG (or ~/.kube/config) outside a cluster, the service account inside one. */
+export function loadKubeConfig(): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  if (process.env.KUBERNETES_SERVICE_HOST && !process.env.KUBECONFIG) kc.loadFromCluster();
+  else kc.loadFromDefault();
+  return kc;
+}
+
+function isNotFound(e: unknown): boolean {
+  return (e as { code?: number }).code === 404;
+}
+
+async function orAbsent<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+interface ArgoApplication {
+  status?: {
+    sync?: { status?: string; revision?: string };
+    health?: { status?: string; message?: string };
+    operationState?: { phase?: string; message?: string; finishedAt?: string; syncResult?: { revision?: string }; operation?: { sync?: { revision?: string } } };
+  };
+}
+
+function applicationState(app: ArgoApplication): ApplicationState {
+  const s = app.status ?? {};
+  const op = s.operationState;
+  return {
+    syncStatus: s.sync?.status,
+    syncRevision: s.sync?.revision,
+    healthStatus: s.health?.status,
+    healthMessage: s.health?.message,
+    operationPhase: op?.phase,
+    operationMessage: op?.message,
+    operationRevision: op?.syncResult?.revision ?? op?.operation?.sync?.revision,
+    operationFinishedAt: op?.finishedAt,
+  };
+}
+
+function deploymentState(d: k8s.V1Deployment): DeploymentState {
+  const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
+  return {
+    generation: d.metadata?.generation,
+    observedGeneration: d.status?.observedGeneration,
+    desired: d.spec?.replicas ?? 1,
+    total: d.status?.replicas ?? 0,
+    updated: d.status?.updatedReplicas ?? 0,
+    ready: d.status?.readyReplicas ?? 0,
+    available: d.status?.availableReplicas ?? 0,
+    images: (d.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
+    progressingReason: progressing?.reason,
+  };
+}
+
+function podState(p: k8s.V1Pod): PodState {
+  const byName = new Map((p.status?.containerStatuses ?? []).map((c) => [c.name, c]));
+  return {
+    name: p.metadata?.name ?? '(unnamed)',
+    containers: (p.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image ?? '', restartCount: byName.get(c.name)?.restartCount ?? 0 })),
+  };
+}
+
+export class KubernetesClusterReader implements ClusterReader {
+  private readonly custom: k8s.CustomObjectsApi;
+  private readonly apps: k8s.AppsV1Api;
+  private readonly core: k8s.CoreV1Api;
+
+  constructor(
+    kc: k8s.KubeConfig = loadKubeConfig(),
+    private readonly argocdNamespace: string = GITOPS_SOURCE.argocdNamespace,
+  ) {
+    this.custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    this.apps = kc.makeApiClient(k8s.AppsV1Api);
+    this.core = kc.makeApiClient(k8s.CoreV1Api);
+  }
+
+  async read(target: ClusterTarget): Promise<ClusterRead> {
+    try {
+      const labelSelector = Object.entries({ ...selectorLabels(target.env, COMPONENTS.api), [LABELS.release]: target.release })
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+      const [app, deployment, pods] = await Promise.all([
+        orAbsent(() => this.custom.getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: this.argocdNamespace, plural: 'applications', name: applicationName(target.env) }) as Promise<ArgoApplication>),
+        orAbsent(() => this.apps.readNamespacedDeployment({ name: workloadName(), namespace: target.namespace })),
+        this.core.listNamespacedPod({ namespace: target.namespace, labelSelector }),
+      ]);
+      return {
+        kind: 'state',
+        state: {
+          ...(app ? { application: applicationState(app) } : {}),
+          ...(deployment ? { deployment: deploymentState(deployment) } : {}),
+          pods: pods.items.map(podState),
+        },
+      };
+    } catch (e) {
+      const err = e as Error & { code?: number };
+      return { kind: 'error', error: `Kubernetes API read failed${err.code ? ` (HTTP ${err.code})` : ''}: ${err.message.split('\n')[0]}` };
+    }
+  }
+}
