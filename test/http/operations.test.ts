@@ -1,5 +1,6 @@
 // Operating endpoints and cross-cutting behaviour: health, readiness, metrics, OpenAPI and docs, security headers,
 // request ids and what the logs may contain.
+import { createHttpMetrics } from '../../service/metrics';
 import { startTestApi, type TestApi } from './api';
 
 let api: TestApi;
@@ -46,7 +47,6 @@ describe('/metrics', () => {
   });
 
   test('default process metrics are there when enabled', async () => {
-    const { createHttpMetrics } = await import('../../service/metrics');
     const metrics = createHttpMetrics({ release: 'r1' });
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/^process_cpu_user_seconds_total\{release="r1"\} /m);

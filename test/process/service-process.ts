@@ -1,0 +1,74 @@
+// Runs the real service process (service/main.ts through tsx on this Node) and follows its JSON log lines.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  readonly lines: Array<Record<string, unknown>>;
+  readonly stderr: () => string;
+  readonly stdout: () => string;
+  /** Resolves with the first log line matching, or rejects when the process exits first. */
+  waitForLine(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  /** Resolves with the exit code (or the signal's name). */
+  readonly exited: Promise<number | string>;
+}
+
+export function runService(args: string[], env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'service/main.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const lines: Array<Record<string, unknown>> = [];
+  const waiters = new Set<() => void>();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    const complete = out.split('\n');
+    lines.length = 0;
+    for (const text of complete) {
+      if (!text.startsWith('{')) continue;
+      try {
+        lines.push(JSON.parse(text) as Record<string, unknown>);
+      } catch {
+        // a line still being written
+      }
+    }
+    for (const wake of waiters) wake();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const exited = new Promise<number | string>((resolve) => {
+    child.on('exit', (code, signal) => {
+      resolve(code ?? signal ?? 'unknown');
+      for (const wake of waiters) wake();
+    });
+  });
+  let done = false;
+  void exited.then(() => (done = true));
+
+  return {
+    child,
+    lines,
+    stderr: () => err,
+    stdout: () => out,
+    exited,
+    waitForLine: (match) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const found = lines.find(match);
+          if (found) {
+            waiters.delete(check);
+            resolve(found);
+          } else if (done || child.exitCode !== null) {
+            waiters.delete(check);
+            reject(new Error(`the service exited before the expected log line; stderr: ${err}\nstdout: ${out}`));
+          }
+        };
+        waiters.add(check);
+        check();
+      }),
+  };
+}
