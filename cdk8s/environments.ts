@@ -8,17 +8,21 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 /** The promotion order: an image reaches an environment only from the one before it. */
 export const PROMOTION_ORDER: readonly EnvironmentName[] = ENVIRONMENT_NAMES;
 
-const duration = z
-  .string()
-  .regex(/^[1-9][0-9]*(s|m|h)$/, 'a Prometheus duration such as "30s", "5m" or "1h"');
-const quantity = (unit: RegExp, example: string) => z.string().regex(unit, `a Kubernetes quantity such as "${example}"`);
+const duration = z.string().regex(/^[1-9][0-9]*(s|m|h)$/, 'a Prometheus duration such as "30s", "5m" or "1h"');
+const quantity = (unit: RegExp, example: string) =>
+  z.string().regex(unit, `a Kubernetes quantity such as "${example}"`);
 const cpu = quantity(/^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/, '250m');
 const memory = quantity(/^[1-9][0-9]*(Mi|Gi)$/, '256Mi');
 const cidr = z
   .string()
   .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, 'an IPv4 CIDR such as "10.0.32.0/20"')
-  .refine((s) => s.split(/[./]/).every((p, i) => Number(p) <= (i === 4 ? 32 : 255)), 'an IPv4 CIDR with octets ≤ 255 and prefix ≤ 32');
-const dnsName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'a DNS host name');
+  .refine(
+    (s) => s.split(/[./]/).every((p, i) => Number(p) <= (i === 4 ? 32 : 255)),
+    'an IPv4 CIDR with octets ≤ 255 and prefix ≤ 32',
+  );
+const dnsName = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'a DNS host name');
 
 /** What "no data" means for a gate: fail the release, or hold the decision (never pass). */
 export const NO_DATA_POLICIES = ['fail', 'hold'] as const;
@@ -79,7 +83,10 @@ export const clusterSchema = z.strictObject({
   /** Labels the Prometheus Operator selects ServiceMonitors and PrometheusRules by. */
   monitoringSelectorLabels: labelMap,
   /** The cluster DNS pods (CoreDNS): namespace and pod labels. */
-  dns: z.strictObject({ namespace: namespaceName, podLabels: labelMap.refine((m) => Object.keys(m).length > 0, 'at least one label') }),
+  dns: z.strictObject({
+    namespace: namespaceName,
+    podLabels: labelMap.refine((m) => Object.keys(m).length > 0, 'at least one label'),
+  }),
 });
 export type Cluster = z.infer<typeof clusterSchema>;
 
@@ -91,7 +98,12 @@ export const environmentSchema = z.strictObject({
   }),
   namespace: namespaceName,
   /** The only image repository this environment runs from (the release record's image must name it). */
-  imageRepository: z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/, 'an image repository such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello-app"'),
+  imageRepository: z
+    .string()
+    .regex(
+      /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/,
+      'an image repository such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello-app"',
+    ),
   cluster: clusterSchema,
   replicas: z
     .strictObject({ min: z.number().int().min(1).max(50), max: z.number().int().min(1).max(100) })
@@ -159,13 +171,26 @@ const raw: Record<EnvironmentName, unknown> = {
     replicas: { min: 1, max: 3 },
     targetCpuUtilization: 70,
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-    database: { host: 'hello-dev.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com', port: 5432, name: 'hello', subnetCidrs: ['10.10.32.0/20', '10.10.48.0/20', '10.10.64.0/20'] },
+    database: {
+      host: 'hello-dev.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com',
+      port: 5432,
+      name: 'hello',
+      subnetCidrs: ['10.10.32.0/20', '10.10.48.0/20', '10.10.64.0/20'],
+    },
     serviceAccountRoleArn: `arn:aws:iam::${ACCOUNT}:role/hello-app-dev`,
     databaseSecret: { name: 'hello-app/dev/database' },
     ingressHost: 'hello.dev.example.com',
     timeZone: 'UTC',
     logLevel: 'debug',
-    slo: { maxErrorRatio: 0.05, maxP99LatencySeconds: 0.5, minRequestsPerSecond: 0.1, window: '2m', interval: '20s', minSamples: 3, gates: strictGates },
+    slo: {
+      maxErrorRatio: 0.05,
+      maxP99LatencySeconds: 0.5,
+      minRequestsPerSecond: 0.1,
+      window: '2m',
+      interval: '20s',
+      minSamples: 3,
+      gates: strictGates,
+    },
   },
   staging: {
     name: 'staging',
@@ -176,13 +201,26 @@ const raw: Record<EnvironmentName, unknown> = {
     replicas: { min: 2, max: 4 },
     targetCpuUtilization: 70,
     resources: { requests: { cpu: '200m', memory: '192Mi' }, limits: { cpu: '1', memory: '384Mi' } },
-    database: { host: 'hello-staging.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com', port: 5432, name: 'hello', subnetCidrs: ['10.20.32.0/20', '10.20.48.0/20', '10.20.64.0/20'] },
+    database: {
+      host: 'hello-staging.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com',
+      port: 5432,
+      name: 'hello',
+      subnetCidrs: ['10.20.32.0/20', '10.20.48.0/20', '10.20.64.0/20'],
+    },
     serviceAccountRoleArn: `arn:aws:iam::${ACCOUNT}:role/hello-app-staging`,
     databaseSecret: { name: 'hello-app/staging/database' },
     ingressHost: 'hello.staging.example.com',
     timeZone: 'UTC',
     logLevel: 'info',
-    slo: { maxErrorRatio: 0.01, maxP99LatencySeconds: 0.3, minRequestsPerSecond: 0.5, window: '5m', interval: '30s', minSamples: 5, gates: strictGates },
+    slo: {
+      maxErrorRatio: 0.01,
+      maxP99LatencySeconds: 0.3,
+      minRequestsPerSecond: 0.5,
+      window: '5m',
+      interval: '30s',
+      minSamples: 5,
+      gates: strictGates,
+    },
   },
   prod: {
     name: 'prod',
@@ -193,13 +231,26 @@ const raw: Record<EnvironmentName, unknown> = {
     replicas: { min: 3, max: 10 },
     targetCpuUtilization: 65,
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-    database: { host: 'hello-prod.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com', port: 5432, name: 'hello', subnetCidrs: ['10.30.32.0/20', '10.30.48.0/20', '10.30.64.0/20'] },
+    database: {
+      host: 'hello-prod.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com',
+      port: 5432,
+      name: 'hello',
+      subnetCidrs: ['10.30.32.0/20', '10.30.48.0/20', '10.30.64.0/20'],
+    },
     serviceAccountRoleArn: `arn:aws:iam::${ACCOUNT}:role/hello-app-prod`,
     databaseSecret: { name: 'hello-app/prod/database' },
     ingressHost: 'hello.example.com',
     timeZone: 'UTC',
     logLevel: 'info',
-    slo: { maxErrorRatio: 0.005, maxP99LatencySeconds: 0.25, minRequestsPerSecond: 1, window: '10m', interval: '30s', minSamples: 10, gates: { ...strictGates, errorRatio: { failureLimit: 2, errorLimit: 3, noData: 'fail' } } },
+    slo: {
+      maxErrorRatio: 0.005,
+      maxP99LatencySeconds: 0.25,
+      minRequestsPerSecond: 1,
+      window: '10m',
+      interval: '30s',
+      minSamples: 10,
+      gates: { ...strictGates, errorRatio: { failureLimit: 2, errorLimit: 3, noData: 'fail' } },
+    },
   },
 };
 
@@ -207,10 +258,13 @@ const raw: Record<EnvironmentName, unknown> = {
 export function parseEnvironment(name: string, value: unknown): Environment {
   const result = environmentSchema.safeParse(value);
   if (result.success) {
-    if (result.data.name !== name) throw new Error(`environment '${name}': field 'name' is '${result.data.name}', expected '${name}'`);
+    if (result.data.name !== name)
+      throw new Error(`environment '${name}': field 'name' is '${result.data.name}', expected '${name}'`);
     return result.data;
   }
-  const lines = result.error.issues.map((i) => `environment '${name}': field '${i.path.join('.') || '(root)'}': ${i.message}`);
+  const lines = result.error.issues.map(
+    (i) => `environment '${name}': field '${i.path.join('.') || '(root)'}': ${i.message}`,
+  );
   throw new Error(lines.join('\n'));
 }
 

@@ -1,7 +1,7 @@
 // One environment's objects: the environment's settings and its current release in, every construct out.
 // Settings are data (environments.ts); this file only wires them to the constructs, with no per-environment branch.
 import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { type Construct } from 'constructs';
 import { ENV, HTTP_PORT } from '../contract/runtime';
 import type { Environment } from './environments';
 import {

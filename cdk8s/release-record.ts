@@ -5,7 +5,6 @@ import { ENVIRONMENT_NAMES } from './environments';
 
 export const RELEASE_RECORD_FILE = 'release.json';
 
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 // repository (registry host, optional port, path) then @sha256:<digest> or :<tag>. A tag of "latest" is refused.
 const IMAGE = /^(?<repo>[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*)(@(?<digest>sha256:[a-f0-9]{64})|:(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))$/;
 
@@ -92,7 +91,7 @@ export function parseReleaseRecord(text: string, where: string): ReleaseRecord {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${where}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const result = releaseRecordSchema.safeParse(json);
   if (!result.success) {

@@ -64,11 +64,15 @@ export function checkAll(rootDir: string): string[] {
 }
 
 function main(argv: readonly string[]): number {
-  const root = resolve(__dirname, '..');
+  // `--root <dir>` points at another checkout (the tests use a temporary copy); by default, this repository.
+  const rootAt = argv.indexOf('--root');
+  const root = rootAt >= 0 && argv[rootAt + 1] ? resolve(argv[rootAt + 1]!) : resolve(__dirname, '..');
   if (argv.includes('--check')) {
     const differing = checkAll(root);
     if (differing.length > 0) {
-      console.error(`synth --check: generated output is out of date (run \`npm run synth\` and commit):\n  ${differing.join('\n  ')}`);
+      console.error(
+        `synth --check: generated output is out of date (run \`npm run synth\` and commit):\n  ${differing.join('\n  ')}`,
+      );
       return 1;
     }
     console.log('synth --check: gitops/, argocd/ and charts/ match the code');

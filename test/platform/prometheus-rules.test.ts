@@ -10,8 +10,17 @@ import { gateQueries } from '../../cdk8s/slo-queries';
 import { RECORDED_SERIES, SLO_ALERTS } from '../../cdk8s/constructs/observability';
 import { readManifests, ROOT } from './support/manifests';
 
-interface Rule { record?: string; alert?: string; expr: string; for?: string; labels?: Record<string, string> }
-interface Group { name: string; rules: Rule[] }
+interface Rule {
+  record?: string;
+  alert?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+}
+interface Group {
+  name: string;
+  rules: Rule[];
+}
 
 function rulesOf(env: string): Group[] {
   const rule = readManifests(join(ROOT, 'gitops', env)).find((m) => m.object.kind === 'PrometheusRule');
@@ -24,7 +33,7 @@ function promtool(args: string[], cwd: string): string {
     return execFileSync('promtool', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string };
-    throw new Error(`promtool ${args.join(' ')}:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    throw new Error(`promtool ${args.join(' ')}:\n${err.stdout ?? ''}${err.stderr ?? ''}`, { cause: e });
   }
 }
 
@@ -60,9 +69,16 @@ describe.each(ENVIRONMENT_NAMES)('%s PrometheusRule', (env) => {
 
   test('promtool test rules: the error-ratio and no-traffic alerts fire on bad series and stay quiet on good ones', () => {
     const ns = settings.namespace;
-    const alerts = groups.flatMap((g) => g.rules).filter((r) => r.alert) as (Rule & { annotations: Record<string, string> })[];
+    const alerts = groups.flatMap((g) => g.rules).filter((r) => r.alert) as (Rule & {
+      annotations: Record<string, string>;
+    })[];
     const annotations = (name: string, value: string) =>
-      Object.fromEntries(Object.entries(alerts.find((a) => a.alert === name)!.annotations).map(([k, v]) => [k, v.replace('{{ $value }}', value)]));
+      Object.fromEntries(
+        Object.entries(alerts.find((a) => a.alert === name)!.annotations).map(([k, v]) => [
+          k,
+          v.replace('{{ $value }}', value),
+        ]),
+      );
     const series = (status: string, route: string) =>
       `http_requests_total{namespace="${ns}",route="${route}",status_code="${status}",method="GET",release="r1"}`;
     // 10 req/s of which 1 req/s answers 500: an error ratio of 0.1, above every environment's maximum, and traffic
@@ -83,7 +99,12 @@ describe.each(ENVIRONMENT_NAMES)('%s PrometheusRule', (env) => {
             {
               eval_time: after,
               alertname: SLO_ALERTS.errorRatio.alert,
-              exp_alerts: [{ exp_labels: { severity: SLO_ALERTS.errorRatio.severity, namespace: ns }, exp_annotations: annotations(SLO_ALERTS.errorRatio.alert, '0.1') }],
+              exp_alerts: [
+                {
+                  exp_labels: { severity: SLO_ALERTS.errorRatio.severity, namespace: ns },
+                  exp_annotations: annotations(SLO_ALERTS.errorRatio.alert, '0.1'),
+                },
+              ],
             },
             { eval_time: after, alertname: SLO_ALERTS.traffic.alert, exp_alerts: [] },
           ],
@@ -106,7 +127,12 @@ describe.each(ENVIRONMENT_NAMES)('%s PrometheusRule', (env) => {
             {
               eval_time: after,
               alertname: SLO_ALERTS.traffic.alert,
-              exp_alerts: [{ exp_labels: { severity: SLO_ALERTS.traffic.severity, namespace: ns }, exp_annotations: annotations(SLO_ALERTS.traffic.alert, '0') }],
+              exp_alerts: [
+                {
+                  exp_labels: { severity: SLO_ALERTS.traffic.severity, namespace: ns },
+                  exp_annotations: annotations(SLO_ALERTS.traffic.alert, '0'),
+                },
+              ],
             },
             { eval_time: after, alertname: SLO_ALERTS.errorRatio.alert, exp_alerts: [] },
           ],

@@ -32,15 +32,28 @@ describe('the unknown-field check', () => {
       metadata: { name: 'x' },
       spec: { selector: {}, template: { spec: { containers: [{ name: 'a', imagePullPolicyy: 'Always' }] } } },
     };
-    expect(unknownFields(deployment)).toEqual([`Deployment 'x' (apps/v1): unknown field 'spec.template.spec.containers[0].imagePullPolicyy'`]);
+    expect(unknownFields(deployment)).toEqual([
+      `Deployment 'x' (apps/v1): unknown field 'spec.template.spec.containers[0].imagePullPolicyy'`,
+    ]);
   });
 
   test('lets free-form maps (labels) through', () => {
-    expect(unknownFields({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x', labels: { anything: 'goes' } } })).toEqual([]);
+    expect(
+      unknownFields({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'x', labels: { anything: 'goes' } },
+      } as never),
+    ).toEqual([]);
   });
 
   test('the schema check names a wrong type', async () => {
-    const errors = await schemaErrors({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 'eighty' }] } } as never);
+    const errors = await schemaErrors({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's' },
+      spec: { ports: [{ port: 'eighty' }] },
+    } as never);
     expect(errors.join('\n')).toMatch(/Service 's'.*ports\/0\/port/);
   });
 });

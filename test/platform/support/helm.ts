@@ -56,10 +56,18 @@ export function helm(args: readonly string[]): string {
     return execFileSync(helmBinary(), args, {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '', HOME: CACHE, HELM_CACHE_HOME: join(CACHE, 'helm-cache'), HELM_CONFIG_HOME: join(CACHE, 'helm-config'), HELM_DATA_HOME: join(CACHE, 'helm-data') },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: CACHE,
+        HELM_CACHE_HOME: join(CACHE, 'helm-cache'),
+        HELM_CONFIG_HOME: join(CACHE, 'helm-config'),
+        HELM_DATA_HOME: join(CACHE, 'helm-data'),
+      },
     });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`helm ${args.join(' ')} failed:\n${err.stderr ?? ''}${err.stdout ?? ''}${err.message}`);
+    throw new Error(`helm ${args.join(' ')} failed:\n${err.stderr ?? ''}${err.stdout ?? ''}${err.message}`, {
+      cause: e,
+    });
   }
 }
