@@ -1,0 +1,98 @@
+// The servers the benchmark loads: each a child process on a free port, started on the same fresh database and
+// stopped after. The ceiling is bare node:http + pg; the others are the real service, as shipped or with a lever off.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+export interface Target {
+  readonly name: string;
+  readonly description: string;
+  readonly entry: string;
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+const ROOT = path.resolve(__dirname, '..');
+
+export const TARGETS: readonly Target[] = [
+  { name: 'ceiling', description: 'node:http + pg, prepared statements', entry: 'bench/ceiling-server.ts' },
+  {
+    name: 'service',
+    description: 'the service as shipped (service/main.ts serve)',
+    entry: 'service/main.ts',
+    args: ['serve'],
+  },
+  {
+    name: 'no-cache',
+    description: 'the service without the cache (prepared statement read)',
+    entry: 'bench/service-variant.ts',
+    env: { BENCH_CACHE_ENTRIES: '0', BENCH_HOT_READ: 'prepared' },
+  },
+  {
+    name: 'no-cache-unnamed',
+    description: 'the service without the cache, read as an unnamed statement (re-parsed each time)',
+    entry: 'bench/service-variant.ts',
+    env: { BENCH_CACHE_ENTRIES: '0', BENCH_HOT_READ: 'unnamed' },
+  },
+  {
+    name: 'no-cache-prisma',
+    description: 'the service without the cache, read with Prisma findUnique',
+    entry: 'bench/service-variant.ts',
+    env: { BENCH_CACHE_ENTRIES: '0', BENCH_HOT_READ: 'prisma' },
+  },
+  {
+    name: 'service-quiet',
+    description: 'the service as shipped but LOG_LEVEL=warn (no access log line per request)',
+    entry: 'service/main.ts',
+    args: ['serve'],
+    env: { LOG_LEVEL: 'warn' },
+  },
+];
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface RunningTarget {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the target and resolves once it answers HTTP (any status) on its port. */
+export async function startTarget(target: Target, databaseUrl: string): Promise<RunningTarget> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, target.entry), ...(target.args ?? [])],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), ...target.env },
+      // Logs are written as in production, to a sink nobody reads: their cost stays in the measurement.
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${target.name} exited with ${child.exitCode} before listening`);
+    try {
+      await fetch(`${url}/hello/x`, { signal: AbortSignal.timeout(1_000) });
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${target.name} did not listen within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
