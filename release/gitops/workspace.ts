@@ -18,6 +18,8 @@ export interface WorkspaceOptions {
   readonly branch?: string;
   /** Folder of the environments inside a cloned URL. @default "gitops" when it exists, else the root */
   readonly folder?: string;
+  /** Reading only (status): a local repository without a remote is read at its own HEAD. */
+  readonly readOnly?: boolean;
 }
 
 function isWorkingTreePath(gitops: string): boolean {
@@ -55,6 +57,16 @@ export class Workspace {
         const path = realpathSync(resolve(options.gitops));
         const top = (await git(path, ['rev-parse', '--show-toplevel'])).trim();
         const remotes = (await git(top, ['remote'])).split('\n');
+        if (!remotes.includes(REMOTE) && options.readOnly) {
+          await git(top, ['worktree', 'add', '--quiet', '--detach', dir, 'HEAD']);
+          const branch = (await git(top, ['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
+          const dispose = async () => {
+            await git(top, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+            await rm(tmp, { recursive: true, force: true });
+            await git(top, ['worktree', 'prune']).catch(() => undefined);
+          };
+          return new Workspace(dir, relative(top, path), branch, `${top} (local HEAD)`, dispose);
+        }
         if (!remotes.includes(REMOTE)) throw new Error(`the repository at ${top} has no '${REMOTE}' remote to push the gitops change to`);
         const branch = options.branch ?? (await defaultBranch(top, REMOTE));
         await git(top, ['fetch', '--quiet', REMOTE, `refs/heads/${branch}`]);

@@ -49,6 +49,12 @@ export class StepStopped extends Error {
 export class StepRunner {
   readonly reports: StepReport[] = [];
 
+  /** Stops the action at a named step whose check the action itself made (e.g. "nothing deployed"). */
+  stop(step: string, status: 'failed' | 'errored', reason: string): never {
+    this.reports.push({ step, status, note: reason, ms: 0 });
+    throw new StepStopped(step, status, reason);
+  }
+
   /** Runs one step; returns its value, or throws StepStopped. Input that breaks the schema fails the step. */
   async do<S extends z.ZodType, O>(step: Step<S, O>, input: z.input<S>): Promise<O> {
     const started = Date.now();

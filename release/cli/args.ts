@@ -1,0 +1,87 @@
+// The command line, parsed once into a typed command: unknown options are rejected, values are validated with
+// the same schemas the steps use, and a bad argument names itself.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ENVIRONMENT_NAMES, seconds } from '../../cdk8s/environments';
+import { imageSchema, versionSchema } from '../../cdk8s/release-record';
+
+export const USAGE = `usage: release <command> [options]
+  deploy   --env dev --image <repository>@sha256:<digest> [--version <tag>]
+  verify   --env <env> [--prometheus-url <url>] [--window 2m] [--interval 20s] [--min-samples N]
+           [--cluster-timeout 10m] [--poll 5s]
+  promote  --from <env> --to <env>
+  rollback --env <env> [--to <image>] --reason "<text>"
+  status
+common:    [--gitops <path|url>] [--branch <name>] [--json] [--actor <who>]
+exit codes: 0 passed/done, 1 a gate failed or the action was refused, 2 the tool could not decide`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** This repository's gitops/ folder: the default target. */
+export const DEFAULT_GITOPS = resolve(__dirname, '../../gitops');
+
+const env = z.enum(ENVIRONMENT_NAMES);
+const duration = z.string().regex(/^[1-9][0-9]*(s|m|h)$/, 'a duration such as "30s", "5m" or "1h"');
+const common = {
+  gitops: z.string().min(1).default(DEFAULT_GITOPS),
+  branch: z.string().min(1).optional(),
+  json: z.boolean().default(false),
+  actor: z.string().max(200).optional(),
+};
+
+const command = z.discriminatedUnion('command', [
+  z.strictObject({ command: z.literal('deploy'), env: z.literal('dev', { error: "deploy takes builds into dev only; other environments get images with 'promote'" }), image: imageSchema, version: versionSchema.optional(), ...common }),
+  z.strictObject({
+    command: z.literal('verify'),
+    env,
+    prometheusUrl: z.url({ error: 'a URL such as http://prometheus:9090 (--prometheus-url or PROMETHEUS_URL)' }),
+    window: duration.optional(),
+    interval: duration.optional(),
+    minSamples: z.coerce.number().int().min(1).max(100).optional(),
+    clusterTimeout: duration.default('10m'),
+    poll: duration.default('5s'),
+    ...common,
+  }),
+  z.strictObject({ command: z.literal('promote'), from: env, to: env, ...common }),
+  z.strictObject({ command: z.literal('rollback'), env, to: imageSchema.optional(), reason: z.string().min(1, 'give the reason for the rollback').max(2000), ...common }),
+  z.strictObject({ command: z.literal('status'), ...common }),
+]);
+export type Command = z.infer<typeof command>;
+
+const STRING_OPTIONS = ['env', 'image', 'version', 'prometheus-url', 'window', 'interval', 'min-samples', 'cluster-timeout', 'poll', 'from', 'to', 'reason', 'gitops', 'branch', 'actor'] as const;
+const OPTIONS: Record<string, { type: 'string' | 'boolean' }> = { ...Object.fromEntries(STRING_OPTIONS.map((o) => [o, { type: 'string' as const }])), json: { type: 'boolean' } };
+
+const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+export function parseCommand(argv: readonly string[], environment: NodeJS.ProcessEnv = process.env): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: OPTIONS,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const [name, ...extra] = parsed.positionals;
+  if (!name) throw new UsageError('no command given');
+  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const values: Record<string, unknown> = { command: name };
+  for (const [k, v] of Object.entries(parsed.values)) values[camel(k)] = v;
+  if (name === 'verify' && values.prometheusUrl === undefined && environment.PROMETHEUS_URL) values.prometheusUrl = environment.PROMETHEUS_URL;
+  if (values.actor === undefined && environment.GITHUB_ACTIONS) values.actor = `github-actions ${environment.GITHUB_REPOSITORY ?? ''} run ${environment.GITHUB_RUN_ID ?? ''} by ${environment.GITHUB_ACTOR ?? ''}`.replace(/\s+/g, ' ').trim();
+  const result = command.safeParse(values);
+  if (!result.success) {
+    throw new UsageError(result.error.issues.map((i) => (i.path.length ? `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}` : i.message)).join('\n'));
+  }
+  return result.data;
+}
+
+export function milliseconds(d: string): number {
+  return seconds(d) * 1000;
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// The release tool's entry point: parses the command, wires the real parts (git, cdk8s synth, Prometheus,
+// the Kubernetes API), runs the action, prints a table or JSON, writes the GitHub job summary, sets the exit code.
+import type { ActionResult, ReleaseContext } from './actions/action';
+import { deploy } from './actions/deploy';
+import { promote } from './actions/promote';
+import { rollback } from './actions/rollback';
+import { status } from './actions/status';
+import { verify } from './actions/verify';
+import { milliseconds, parseCommand, UsageError, USAGE, type Command } from './cli/args';
+import { KubernetesClusterReader, loadKubeConfig } from './cluster/cluster-reader';
+import { cdk8sSynth } from './default-synth';
+import { exitCode } from './gates/outcomes';
+import { PrometheusProvider } from './gates/prometheus-provider';
+import { appendJobSummary } from './report/job-summary';
+import { actionText } from './report/text-report';
+
+function run(cmd: Command): Promise<ActionResult> {
+  const ctx: ReleaseContext = { gitops: cmd.gitops, ...(cmd.branch ? { branch: cmd.branch } : {}), synth: cdk8sSynth, ...(cmd.actor ? { actor: cmd.actor } : {}) };
+  switch (cmd.command) {
+    case 'deploy':
+      return deploy(ctx, { env: cmd.env, image: cmd.image, ...(cmd.version ? { version: cmd.version } : {}) });
+    case 'promote':
+      return promote(ctx, { from: cmd.from, to: cmd.to });
+    case 'rollback':
+      return rollback(ctx, { env: cmd.env, reason: cmd.reason, ...(cmd.to ? { to: cmd.to } : {}) });
+    case 'status':
+      return status(ctx);
+    case 'verify':
+      return verify(ctx, {
+        env: cmd.env,
+        provider: new PrometheusProvider({ url: cmd.prometheusUrl }),
+        cluster: new KubernetesClusterReader(loadKubeConfig()),
+        slo: { ...(cmd.window ? { window: cmd.window } : {}), ...(cmd.interval ? { interval: cmd.interval } : {}), ...(cmd.minSamples ? { minSamples: cmd.minSamples } : {}) },
+        clusterTimeoutMs: milliseconds(cmd.clusterTimeout),
+        pollMs: milliseconds(cmd.poll),
+      });
+  }
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let cmd: Command;
+  try {
+    cmd = parseCommand(argv, env);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`release: ${e.message}\n\n${USAGE}\n`);
+    return 1;
+  }
+  const result = await run(cmd);
+  process.stdout.write(cmd.json ? `${JSON.stringify(result, null, 2)}\n` : `${actionText(result)}\n`);
+  if (env.GITHUB_STEP_SUMMARY) await appendJobSummary(env.GITHUB_STEP_SUMMARY, result);
+  return exitCode(result.outcome);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      process.stderr.write(`release: unexpected failure: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,72 @@
+// The readable report of an action for a terminal or a CI log: for verify, a table naming per gate the query,
+// the measured values, the threshold and the rule that decided; for status, one row per environment.
+import type { ActionResult } from '../actions/action';
+import type { EnvironmentStatus } from '../actions/status';
+import type { VerifyDetail } from '../actions/verify';
+import { formatNumber } from '../gates/evaluator';
+import { exitCode } from '../gates/outcomes';
+
+const MARK = { pass: '✓', inconclusive: '?', error: '!', fail: '✗' } as const;
+
+/** Pads columns to a table; the last column is left ragged. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const value = (v: number | null) => (v === null ? '–' : formatNumber(v));
+
+export function verifyText(detail: VerifyDetail): string {
+  const out: string[] = [];
+  out.push(`release ${detail.release} in ${detail.env}: ${detail.image}`);
+  out.push(`revision ${detail.revision.slice(0, 12)}; cluster ${detail.cluster.outcome} after ${detail.cluster.polls} poll(s): ${detail.cluster.reason}`);
+  out.push(table(['', 'CHECK', 'DETAIL'], detail.cluster.checks.map((c) => [MARK[c.outcome], c.check, c.detail])));
+  const a = detail.analysis;
+  if (a) {
+    out.push('');
+    out.push(`gates over ${a.from.toISOString()} … ${a.to.toISOString()} (window ${a.window}, every ${a.interval}, minSamples ${a.minSamples}): ${a.outcome}`);
+    out.push(
+      table(
+        ['', 'GATE', 'VERDICT', 'THRESHOLD', 'MEASURED (oldest → newest)', 'RULE: REASON'],
+        a.gates.map((g) => [
+          MARK[g.verdict.outcome],
+          g.gate,
+          g.verdict.outcome,
+          `${g.bound === 'min' ? '≥' : '≤'} ${formatNumber(g.threshold)} ${g.unit}`,
+          g.evaluations.map((e) => `${value(e.value)}${e.outcome === 'pass' ? '' : MARK[e.outcome]}`).join(' '),
+          `${g.verdict.rule}: ${g.verdict.reason}`,
+        ]),
+      ),
+    );
+    for (const g of a.gates) out.push(`  ${g.gate} query: ${g.query}`);
+    const notes = a.gates.flatMap((g) => g.evaluations.filter((e) => e.outcome !== 'pass').map((e) => `  ${g.gate} @ ${e.at.toISOString()}: ${e.outcome}: ${e.reason}`));
+    if (notes.length) out.push('measurements that did not pass:', ...notes.slice(0, 30));
+  }
+  return out.join('\n');
+}
+
+export function statusText(rows: readonly EnvironmentStatus[]): string {
+  return table(
+    ['ENV', 'RELEASE', 'SINCE', 'FROM', 'LAST VERDICT', 'LAST VERIFIED', 'IMAGE'],
+    rows.map((r) => [
+      r.env,
+      r.release ?? '–',
+      r.since ?? '–',
+      r.from ? `${r.action} from ${r.from}` : '–',
+      r.lastVerdict ? `${r.lastVerdict.outcome} ${r.lastVerdict.release} ${r.lastVerdict.at}` : '–',
+      r.lastVerified ? `${r.lastVerified.release} ${r.lastVerified.at}` : '–',
+      r.image ?? '–',
+    ]),
+  );
+}
+
+export function actionText(result: ActionResult): string {
+  const out: string[] = [];
+  if (result.action === 'verify' && result.detail) out.push(verifyText(result.detail as VerifyDetail), '');
+  if (result.action === 'status' && result.detail) out.push(statusText(result.detail as EnvironmentStatus[]), '');
+  out.push(table(['', 'STEP', 'STATUS', 'NOTE'], result.steps.map((s) => [s.status === 'succeeded' ? '✓' : s.status === 'skipped' ? '-' : '✗', s.step, s.status, s.note ?? ''])));
+  out.push('', `${result.action}: ${result.outcome.toUpperCase()} (exit ${exitCode(result.outcome)}): ${result.summary}`);
+  if (result.commit) out.push(`commit: ${result.commit}`);
+  return out.join('\n');
+}
