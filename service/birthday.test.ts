@@ -62,7 +62,8 @@ describe('the birthday rule', () => {
       for (let day = 1; day <= daysInMonth(2000, month); day++) {
         const birth = { year: 1980, month, day };
         const celebrates = (x: CalendarDate) =>
-          (x.month === month && x.day === day) || (month === 2 && day === 29 && x.month === 2 && x.day === 28 && !leap(x.year));
+          (x.month === month && x.day === day) ||
+          (month === 2 && day === 29 && x.month === 2 && x.day === 28 && !leap(x.year));
         let next = Number.NaN;
         for (let i = days.length - 1; i >= 0; i--) {
           if (celebrates(days[i]!)) next = i;
@@ -106,7 +107,12 @@ describe('calendar arithmetic', () => {
 
   test('day numbers agree with Date.UTC from year 1 to 9999', () => {
     for (let year = 1; year <= 9999; year += 7) {
-      for (const [month, day] of [[1, 1], [2, 28], [3, 1], [12, 31]] as const) {
+      for (const [month, day] of [
+        [1, 1],
+        [2, 28],
+        [3, 1],
+        [12, 31],
+      ] as const) {
         const date = new Date(0);
         date.setUTCFullYear(year, month - 1, day);
         expect(dayNumber({ year, month, day })).toBe(Math.round(date.getTime() / 86_400_000));

@@ -44,9 +44,17 @@ describe('configuration from the environment', () => {
     ['PORT', '-1', 'invalid configuration: PORT must be an integer from 0 to 65535'],
     ['PORT', '80.5', 'invalid configuration: PORT must be an integer from 0 to 65535'],
     ['TZ_NAME', 'Mars/Olympus', 'invalid configuration: TZ_NAME must be an IANA time zone such as UTC or Europe/Paris'],
-    ['LOG_LEVEL', 'loud', 'invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    [
+      'LOG_LEVEL',
+      'loud',
+      'invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    ],
     ['HELLO_RELEASE', 'a b', 'invalid configuration: HELLO_RELEASE must be 1 to 128 letters, digits, ".", "_" or "-"'],
-    ['SHUTDOWN_GRACE_SECONDS', '0', 'invalid configuration: SHUTDOWN_GRACE_SECONDS must be an integer number of seconds from 1 to 3600'],
+    [
+      'SHUTDOWN_GRACE_SECONDS',
+      '0',
+      'invalid configuration: SHUTDOWN_GRACE_SECONDS must be an integer number of seconds from 1 to 3600',
+    ],
     ['DATABASE_URL', 'mysql://x', 'invalid configuration: DATABASE_URL must be a postgresql:// URL'],
   ])('%s=%p stops startup with one line naming the variable', (name, value, message) => {
     let error: unknown;

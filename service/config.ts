@@ -41,7 +41,10 @@ const rules = {
     .refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value), 'must be a postgresql:// URL')
     .optional(),
   [ENV.port]: integer(0, 65535, 'must be an integer from 0 to 65535').default(HTTP_PORT),
-  [ENV.timeZone]: z.string().refine(isKnownTimeZone, 'must be an IANA time zone such as UTC or Europe/Paris').default('UTC'),
+  [ENV.timeZone]: z
+    .string()
+    .refine(isKnownTimeZone, 'must be an IANA time zone such as UTC or Europe/Paris')
+    .default('UTC'),
   [ENV.logLevel]: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   [ENV.release]: z
     .string()

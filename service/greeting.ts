@@ -19,7 +19,11 @@ export async function greet({ users, today }: GreetingDeps, rawUsername: string)
 }
 
 /** Creates or replaces a user's date of birth. Throws ValidationError (nothing stored) or DatabaseUnavailable. */
-export async function rememberBirthday({ users, today }: GreetingDeps, rawUsername: string, body: unknown): Promise<void> {
+export async function rememberBirthday(
+  { users, today }: GreetingDeps,
+  rawUsername: string,
+  body: unknown,
+): Promise<void> {
   const { user, dateOfBirth } = parseSaveBirthday(rawUsername, body, today());
   await users.saveDateOfBirth(user.key, dateOfBirth);
 }

@@ -13,7 +13,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** An incoming request id is honoured only when it is short and plain, so it cannot flood or forge log lines. */
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:\-]{1,128}$/;
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -52,7 +52,13 @@ export function observeRequests(logger: Logger, metrics: HttpMetrics) {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       metrics.record(req, res, seconds);
       logger.info(
-        { requestId, method: req.method, route: routeLabel(req, res), status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 },
+        {
+          requestId,
+          method: req.method,
+          route: routeLabel(req, res),
+          status: res.statusCode,
+          ms: Math.round(seconds * 1e4) / 10,
+        },
         'request',
       );
     });

@@ -37,7 +37,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.exit(1);
   });
   if (command === 'migrate') {
-    return migrateCommand(args, { ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir, logger });
+    return migrateCommand(args, {
+      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+      dataDir: config.dataDir,
+      logger,
+    });
   }
   if (args.length > 0) {
     process.stderr.write(`${USAGE}\n`);

@@ -7,8 +7,13 @@ import { APP_NAME, PATHS } from '../contract/runtime';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from './problem';
 import { GreetingSchema, SaveBirthdayBodySchema, UsernameSchema } from './validation';
 
-const problem = (description: string) => ({ description, content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } });
-const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' as const } } };
+const problem = (description: string) => ({
+  description,
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+});
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' as const } },
+};
 
 export function openApiDocument(release: string): ReturnType<OpenApiGeneratorV31['generateDocument']> {
   const registry = new OpenAPIRegistry();
@@ -26,7 +31,8 @@ export function openApiDocument(release: string): ReturnType<OpenApiGeneratorV31
     request: { params },
     responses: {
       200: {
-        description: '"Happy birthday!" on the day (29 February is celebrated on 28 February in common years), else the whole days until the next birthday, counted in the service\'s time zone.',
+        description:
+          '"Happy birthday!" on the day (29 February is celebrated on 28 February in common years), else the whole days until the next birthday, counted in the service\'s time zone.',
         content: { 'application/json': { schema: GreetingSchema } },
       },
       404: problem('No date of birth is stored for this username.'),
@@ -55,14 +61,22 @@ export function openApiDocument(release: string): ReturnType<OpenApiGeneratorV31
     method: 'get',
     path: PATHS.health,
     summary: 'Liveness: the process serves requests (no database call)',
-    responses: { 200: { description: 'Alive.', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+    responses: {
+      200: {
+        description: 'Alive.',
+        content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
+      },
+    },
   });
   registry.registerPath({
     method: 'get',
     path: PATHS.ready,
     summary: 'Readiness: the database answers, every migration is applied, and the process is not shutting down',
     responses: {
-      200: { description: 'Ready.', content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } } },
+      200: {
+        description: 'Ready.',
+        content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } },
+      },
       503: problem('Not ready.'),
     },
   });

@@ -73,7 +73,10 @@ export function problemHandler(logger: Logger) {
     } else if (clientErrorStatus(error) !== undefined) {
       sendClientError(res, error as HttpError, clientErrorStatus(error)!);
     } else {
-      logger.error({ requestId: requestIdOf(res), method: req.method, err: describeCause(error, true) }, 'unexpected error');
+      logger.error(
+        { requestId: requestIdOf(res), method: req.method, err: describeCause(error, true) },
+        'unexpected error',
+      );
       sendProblem(res, 500, 'An unexpected error occurred.');
     }
   };
@@ -89,7 +92,9 @@ function clientErrorStatus(error: unknown): number | undefined {
 function sendClientError(res: Response, error: HttpError, status: number): void {
   switch (error.type) {
     case 'entity.parse.failed':
-      return sendProblem(res, 400, 'The request is invalid; nothing was stored.', [{ field: 'body', message: 'is not valid JSON' }]);
+      return sendProblem(res, 400, 'The request is invalid; nothing was stored.', [
+        { field: 'body', message: 'is not valid JSON' },
+      ]);
     case 'entity.too.large':
       return sendProblem(res, 413, 'The request body is larger than 16 KiB.');
     case 'charset.unsupported':
@@ -110,10 +115,21 @@ function sendClientError(res: Response, error: HttpError, status: number): void 
  * What a log may say about an error: its name, message and stack with anything shaped like a date masked, because
  * a driver or ORM message can quote query arguments (a date of birth). Never sent to a client.
  */
-function describeCause(cause: unknown, withStack = false): { type: string; message: string; stack?: string } | undefined {
+function describeCause(
+  cause: unknown,
+  withStack = false,
+): { type: string; message: string; stack?: string } | undefined {
   const mask = (text: string) => text.replace(/\d{4}-\d{2}-\d{2}/g, '####-##-##');
   if (cause instanceof Error) {
-    return { type: cause.name, message: mask(cause.message), ...(withStack && cause.stack ? { stack: mask(cause.stack) } : {}) };
+    return {
+      type: cause.name,
+      message: mask(cause.message),
+      ...(withStack && cause.stack ? { stack: mask(cause.stack) } : {}),
+    };
   }
-  return cause === undefined ? undefined : { type: typeof cause, message: mask(String(cause)) };
+  if (cause === undefined) return undefined;
+  return {
+    type: typeof cause,
+    message: mask(typeof cause === 'string' ? cause : `a thrown ${typeof cause}`),
+  };
 }

@@ -10,7 +10,11 @@ const letters = (min: number, max: number) =>
   fc.array(fc.constantFrom(...LETTERS), { minLength: min, maxLength: max }).map((a) => a.join(''));
 const realDate = (from: number, to: number) =>
   fc
-    .record({ year: fc.integer({ min: from, max: to }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }) })
+    .record({
+      year: fc.integer({ min: from, max: to }),
+      month: fc.integer({ min: 1, max: 12 }),
+      day: fc.integer({ min: 1, max: 31 }),
+    })
     .map((x) => ({ ...x, day: Math.min(x.day, daysInMonth(x.year, x.month)) }));
 
 function fieldErrors(work: () => unknown): Array<{ field: string; message: string }> {
@@ -85,14 +89,19 @@ describe('the date of birth in a PUT body', () => {
 
   test('a day beyond the end of its month is rejected', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2023 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 68 }), (y, m, extra) => {
-        const day = daysInMonth(y, m) + extra;
-        fc.pre(day <= 99);
-        const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-        expect(fieldErrors(() => save({ dateOfBirth: iso }))).toEqual([
-          { field: 'body.dateOfBirth', message: 'must be a real calendar date' },
-        ]);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2023 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 68 }),
+        (y, m, extra) => {
+          const day = daysInMonth(y, m) + extra;
+          fc.pre(day <= 99);
+          const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+          expect(fieldErrors(() => save({ dateOfBirth: iso }))).toEqual([
+            { field: 'body.dateOfBirth', message: 'must be a real calendar date' },
+          ]);
+        },
+      ),
     );
   });
 
@@ -111,7 +120,10 @@ describe('the date of birth in a PUT body', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (body) => {
         const valid =
-          typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 1 &&
+          typeof body === 'object' &&
+          body !== null &&
+          !Array.isArray(body) &&
+          Object.keys(body).length === 1 &&
           typeof (body as Record<string, unknown>).dateOfBirth === 'string';
         fc.pre(!valid);
         expect(fieldErrors(() => save(body)).length).toBeGreaterThan(0);
@@ -120,19 +132,59 @@ describe('the date of birth in a PUT body', () => {
   });
 
   test.each<[string, unknown, Array<{ field: string; message: string }>]>([
-    ['Feb 29 of a common year', { dateOfBirth: '2001-02-29' }, [{ field: 'body.dateOfBirth', message: 'must be a real calendar date' }]],
+    [
+      'Feb 29 of a common year',
+      { dateOfBirth: '2001-02-29' },
+      [{ field: 'body.dateOfBirth', message: 'must be a real calendar date' }],
+    ],
     ['Feb 30', { dateOfBirth: '2001-02-30' }, [{ field: 'body.dateOfBirth', message: 'must be a real calendar date' }]],
-    ['month 13', { dateOfBirth: '2001-13-01' }, [{ field: 'body.dateOfBirth', message: 'must be a real calendar date' }]],
-    ['year 0000', { dateOfBirth: '0000-01-01' }, [{ field: 'body.dateOfBirth', message: 'must be a real calendar date' }]],
-    ['a datetime', { dateOfBirth: '2001-02-03T00:00:00Z' }, [{ field: 'body.dateOfBirth', message: 'must be a date in YYYY-MM-DD form' }]],
-    ['no zero padding', { dateOfBirth: '2001-2-3' }, [{ field: 'body.dateOfBirth', message: 'must be a date in YYYY-MM-DD form' }]],
-    ['non-ASCII digits', { dateOfBirth: '２００１-02-03' }, [{ field: 'body.dateOfBirth', message: 'must be a date in YYYY-MM-DD form' }]],
-    ['an empty string', { dateOfBirth: '' }, [{ field: 'body.dateOfBirth', message: 'must be a date in YYYY-MM-DD form' }]],
-    ['a number', { dateOfBirth: 20010203 }, [{ field: 'body.dateOfBirth', message: 'must be a string in YYYY-MM-DD form' }]],
+    [
+      'month 13',
+      { dateOfBirth: '2001-13-01' },
+      [{ field: 'body.dateOfBirth', message: 'must be a real calendar date' }],
+    ],
+    [
+      'year 0000',
+      { dateOfBirth: '0000-01-01' },
+      [{ field: 'body.dateOfBirth', message: 'must be a real calendar date' }],
+    ],
+    [
+      'a datetime',
+      { dateOfBirth: '2001-02-03T00:00:00Z' },
+      [{ field: 'body.dateOfBirth', message: 'must be a date in YYYY-MM-DD form' }],
+    ],
+    [
+      'no zero padding',
+      { dateOfBirth: '2001-2-3' },
+      [{ field: 'body.dateOfBirth', message: 'must be a date in YYYY-MM-DD form' }],
+    ],
+    [
+      'non-ASCII digits',
+      { dateOfBirth: '２００１-02-03' },
+      [{ field: 'body.dateOfBirth', message: 'must be a date in YYYY-MM-DD form' }],
+    ],
+    [
+      'an empty string',
+      { dateOfBirth: '' },
+      [{ field: 'body.dateOfBirth', message: 'must be a date in YYYY-MM-DD form' }],
+    ],
+    [
+      'a number',
+      { dateOfBirth: 20010203 },
+      [{ field: 'body.dateOfBirth', message: 'must be a string in YYYY-MM-DD form' }],
+    ],
     ['null', { dateOfBirth: null }, [{ field: 'body.dateOfBirth', message: 'must be a string in YYYY-MM-DD form' }]],
-    ['an array', { dateOfBirth: ['2001-02-03'] }, [{ field: 'body.dateOfBirth', message: 'must be a string in YYYY-MM-DD form' }]],
+    [
+      'an array',
+      { dateOfBirth: ['2001-02-03'] },
+      [{ field: 'body.dateOfBirth', message: 'must be a string in YYYY-MM-DD form' }],
+    ],
     ['missing', {}, [{ field: 'body.dateOfBirth', message: 'is required' }]],
-    ['an unknown key beside a valid date', { dateOfBirth: '2001-02-03', name: 'x' }, [{ field: 'body.name', message: 'is not a known field' }]],
+    [
+      'an unknown key beside a valid date',
+      { dateOfBirth: '2001-02-03', name: 'x' },
+      [{ field: 'body.name', message: 'is not a known field' }],
+    ],
     ['a body that is an array', [{ dateOfBirth: '2001-02-03' }], [{ field: 'body', message: 'must be a JSON object' }]],
     ['a body that is null', null, [{ field: 'body', message: 'must be a JSON object' }]],
     ['a body that is a string', '2001-02-03', [{ field: 'body', message: 'must be a JSON object' }]],
@@ -149,6 +201,9 @@ describe('the date of birth in a PUT body', () => {
   });
 
   test('the day before today is the latest accepted date', () => {
-    expect(save({ dateOfBirth: '2024-06-14' })).toEqual({ user: { display: 'Alice', key: 'alice' }, dateOfBirth: '2024-06-14' });
+    expect(save({ dateOfBirth: '2024-06-14' })).toEqual({
+      user: { display: 'Alice', key: 'alice' },
+      dateOfBirth: '2024-06-14',
+    });
   });
 });

@@ -8,14 +8,11 @@ import type { IsoDate } from './users';
 export const USERNAME_PATTERN = /^[A-Za-z]{1,64}$/;
 const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-export const UsernameSchema = z
-  .string()
-  .regex(USERNAME_PATTERN, 'must be 1 to 64 ASCII letters (A-Z, a-z)')
-  .meta({
-    id: 'Username',
-    description: 'ASCII letters only. Case-insensitive identity; greetings echo it as written.',
-    example: 'Alice',
-  });
+export const UsernameSchema = z.string().regex(USERNAME_PATTERN, 'must be 1 to 64 ASCII letters (A-Z, a-z)').meta({
+  id: 'Username',
+  description: 'ASCII letters only. Case-insensitive identity; greetings echo it as written.',
+  example: 'Alice',
+});
 
 /** A real calendar date written exactly `YYYY-MM-DD`, year 0001 or later. */
 export const IsoDateSchema = z
@@ -26,9 +23,12 @@ export const IsoDateSchema = z
 
 /** The PUT body. Unknown keys are rejected: a misspelt field should fail loudly, not be silently ignored. */
 export const SaveBirthdayBodySchema = z
-  .strictObject({ dateOfBirth: IsoDateSchema }, {
-    error: (issue) => (issue.code === 'invalid_type' ? 'must be a JSON object' : undefined),
-  })
+  .strictObject(
+    { dateOfBirth: IsoDateSchema },
+    {
+      error: (issue) => (issue.code === 'invalid_type' ? 'must be a JSON object' : undefined),
+    },
+  )
   .meta({ id: 'SaveBirthday', example: { dateOfBirth: '1990-06-15' } });
 
 export const GreetingSchema = z

@@ -51,7 +51,11 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     url = testDatabase.url;
     await applyMigrations(url, { logger });
   }
-  const database = await openDatabase({ databaseUrl: url, dataDir: mkdtempSync(path.join(tmpdir(), 'hello-http-')), logger });
+  const database = await openDatabase({
+    databaseUrl: url,
+    dataDir: mkdtempSync(path.join(tmpdir(), 'hello-http-')),
+    logger,
+  });
   let now = new Date(options.now ?? '2024-06-15T12:00:00Z');
   const metrics = createHttpMetrics({ release: 'test-release', processMetrics: false });
   const lifecycle = new Lifecycle();

@@ -162,14 +162,25 @@ describe('other methods on /hello/<username> are 405 with Allow: GET, PUT', () =
 });
 
 describe('unknown routes are 404 problem+json', () => {
-  test.each(['/', '/hello', '/hello/', '/hello/alice/', '/hello/alice/more', '/HELLO/alice', '/users/alice', '/hello%2Falice'])(
-    'GET %s',
-    async (path) => {
-      const res = await api.request.get(path);
-      expect(res.status).toBe(404);
-      expect(problemOf(res)).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'No resource at this path.' });
-    },
-  );
+  test.each([
+    '/',
+    '/hello',
+    '/hello/',
+    '/hello/alice/',
+    '/hello/alice/more',
+    '/HELLO/alice',
+    '/users/alice',
+    '/hello%2Falice',
+  ])('GET %s', async (path) => {
+    const res = await api.request.get(path);
+    expect(res.status).toBe(404);
+    expect(problemOf(res)).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No resource at this path.',
+    });
+  });
 
   test('PUT on an unknown route', async () => {
     const res = await api.request.put('/hello/').send({ dateOfBirth: '2000-01-01' });

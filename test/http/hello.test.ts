@@ -18,21 +18,31 @@ describe('PUT /hello/<username>', () => {
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
     expect(res.headers['content-type']).toBeUndefined();
-    expect((await api.request.get('/hello/Stored')).body).toEqual({ message: 'Hello, Stored! Your birthday is in 5 day(s)' });
+    expect((await api.request.get('/hello/Stored')).body).toEqual({
+      message: 'Hello, Stored! Your birthday is in 5 day(s)',
+    });
   });
 
   test('replaces an earlier date of birth', async () => {
     await put('replaced', '1990-06-20').expect(204);
     await put('replaced', '1990-06-16').expect(204);
-    expect((await api.request.get('/hello/replaced')).body.message).toBe('Hello, replaced! Your birthday is in 1 day(s)');
+    expect((await api.request.get('/hello/replaced')).body.message).toBe(
+      'Hello, replaced! Your birthday is in 1 day(s)',
+    );
   });
 
   test('usernames are one identity whatever their case, and the greeting echoes the path as written', async () => {
     await put('MixedCase', '1990-06-17').expect(204);
-    expect((await api.request.get('/hello/mixedcase')).body.message).toBe('Hello, mixedcase! Your birthday is in 2 day(s)');
-    expect((await api.request.get('/hello/MIXEDCASE')).body.message).toBe('Hello, MIXEDCASE! Your birthday is in 2 day(s)');
+    expect((await api.request.get('/hello/mixedcase')).body.message).toBe(
+      'Hello, mixedcase! Your birthday is in 2 day(s)',
+    );
+    expect((await api.request.get('/hello/MIXEDCASE')).body.message).toBe(
+      'Hello, MIXEDCASE! Your birthday is in 2 day(s)',
+    );
     await put('MIXEDcase', '1990-06-18').expect(204);
-    expect((await api.request.get('/hello/MixedCase')).body.message).toBe('Hello, MixedCase! Your birthday is in 3 day(s)');
+    expect((await api.request.get('/hello/MixedCase')).body.message).toBe(
+      'Hello, MixedCase! Your birthday is in 3 day(s)',
+    );
   });
 
   test('accepts a JSON content type with a charset parameter', async () => {
@@ -65,7 +75,9 @@ describe('PUT /hello/<username>', () => {
 
   test('the date of birth the day before today is accepted', async () => {
     await put('yesterday', '2024-06-14').expect(204);
-    expect((await api.request.get('/hello/yesterday')).body.message).toBe('Hello, yesterday! Your birthday is in 364 day(s)');
+    expect((await api.request.get('/hello/yesterday')).body.message).toBe(
+      'Hello, yesterday! Your birthday is in 364 day(s)',
+    );
   });
 });
 

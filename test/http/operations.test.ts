@@ -35,10 +35,18 @@ describe('/metrics', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = res.text;
-    expect(text).toContain('http_requests_total{method="PUT",route="/hello/:username",status_code="204",release="test-release"} 1');
-    expect(text).toContain('http_requests_total{method="GET",route="/hello/:username",status_code="200",release="test-release"} 1');
-    expect(text).toContain('http_requests_total{method="GET",route="/hello/:username",status_code="404",release="test-release"} 1');
-    expect(text).toContain('http_requests_total{method="GET",route="unmatched",status_code="404",release="test-release"} 1');
+    expect(text).toContain(
+      'http_requests_total{method="PUT",route="/hello/:username",status_code="204",release="test-release"} 1',
+    );
+    expect(text).toContain(
+      'http_requests_total{method="GET",route="/hello/:username",status_code="200",release="test-release"} 1',
+    );
+    expect(text).toContain(
+      'http_requests_total{method="GET",route="/hello/:username",status_code="404",release="test-release"} 1',
+    );
+    expect(text).toContain(
+      'http_requests_total{method="GET",route="unmatched",status_code="404",release="test-release"} 1',
+    );
     expect(text).toContain(
       'http_request_duration_seconds_bucket{le="0.001",release="test-release",method="GET",route="/hello/:username",status_code="200"}',
     );
@@ -69,7 +77,14 @@ describe('OpenAPI and docs', () => {
       additionalProperties: false,
     });
     expect(doc.components.schemas.SaveBirthday.properties.dateOfBirth.pattern).toBe('^\\d{4}-\\d{2}-\\d{2}$');
-    expect(Object.keys(doc.paths['/hello/{username}'].put.responses).sort()).toEqual(['204', '400', '405', '413', '415', '503']);
+    expect(Object.keys(doc.paths['/hello/{username}'].put.responses).sort()).toEqual([
+      '204',
+      '400',
+      '405',
+      '413',
+      '415',
+      '503',
+    ]);
   });
 
   test('/docs redirects to /docs/, which serves Swagger UI with only same-origin scripts', async () => {
@@ -85,19 +100,25 @@ describe('OpenAPI and docs', () => {
     const init = await api.request.get('/docs/swagger-ui-init.js');
     expect(init.status).toBe(200);
     expect(init.text).toContain('/hello/{username}');
-    await api.request.get('/docs/swagger-ui-bundle.js').expect(200).expect('Content-Type', /javascript/);
+    await api.request
+      .get('/docs/swagger-ui-bundle.js')
+      .expect(200)
+      .expect('Content-Type', /javascript/);
     await api.request.get('/docs/swagger-ui.css').expect(200).expect('Content-Type', /css/);
   });
 });
 
 describe('headers on every response', () => {
-  test.each(['/hello/Alice', '/healthz', '/nowhere', '/openapi.json'])('%s has helmet security headers and no x-powered-by', async (path) => {
-    const res = await api.request.get(path);
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
-    expect(res.headers['x-powered-by']).toBeUndefined();
-  });
+  test.each(['/hello/Alice', '/healthz', '/nowhere', '/openapi.json'])(
+    '%s has helmet security headers and no x-powered-by',
+    async (path) => {
+      const res = await api.request.get(path);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    },
+  );
 
   test('a request id is generated when none is sent, and echoed when a valid one is', async () => {
     const generated = await api.request.get('/healthz');
@@ -106,10 +127,13 @@ describe('headers on every response', () => {
     expect(echoed.headers['x-request-id']).toBe('abc-123.DEF:456');
   });
 
-  test.each([['a b'], ['x'.repeat(129)], ['<script>']])('an unacceptable incoming request id %p is replaced', async (id) => {
-    const res = await api.request.get('/healthz').set('x-request-id', id);
-    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-  });
+  test.each([['a b'], ['x'.repeat(129)], ['<script>']])(
+    'an unacceptable incoming request id %p is replaced',
+    async (id) => {
+      const res = await api.request.get('/healthz').set('x-request-id', id);
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
 });
 
 describe('logs', () => {
@@ -119,7 +143,11 @@ describe('logs', () => {
       .set('x-request-id', 'log-check-1')
       .send({ dateOfBirth: '1977-03-04' })
       .expect(204);
-    await api.request.put('/hello/LoggedUser').set('x-request-id', 'log-check-2').send({ dateOfBirth: '1977-02-30' }).expect(400);
+    await api.request
+      .put('/hello/LoggedUser')
+      .set('x-request-id', 'log-check-2')
+      .send({ dateOfBirth: '1977-02-30' })
+      .expect(400);
     const lines = api.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
     const first = lines.filter((line) => line.requestId === 'log-check-1');
     expect(first).toEqual([

@@ -43,7 +43,9 @@ test('readiness is 503 and liveness 200', async () => {
 
 test('the outage is logged as a warning without the date of birth', async () => {
   await api.request.put('/hello/Bob').send({ dateOfBirth: '1966-05-04' });
-  const warnings = api.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'database unavailable');
+  const warnings = api.logs
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.msg === 'database unavailable');
   expect(warnings.length).toBeGreaterThan(0);
   expect(api.logs.join('\n')).not.toContain('1966-05-04');
 });

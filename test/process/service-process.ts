@@ -25,7 +25,7 @@ export function runService(args: string[], env: Record<string, string>): Service
   let err = '';
   const lines: Array<Record<string, unknown>> = [];
   const waiters = new Set<() => void>();
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
     const complete = out.split('\n');
     lines.length = 0;
@@ -39,7 +39,7 @@ export function runService(args: string[], env: Record<string, string>): Service
     }
     for (const wake of waiters) wake();
   });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
   const exited = new Promise<number | string>((resolve) => {
     child.on('exit', (code, signal) => {
       resolve(code ?? signal ?? 'unknown');
