@@ -1,0 +1,53 @@
+// The guard's operating endpoints: /metrics for Prometheus, /healthz (the loops are turning) and /readyz (started
+// and able to reach the Kubernetes API, leader or not) for the kubelet's probes.
+import { createServer, type Server } from 'node:http';
+import { PATHS } from '../../contract/runtime';
+import type { GuardMetrics } from './guard-metrics';
+
+export interface Probes {
+  /** The process is making progress: its loops ran recently. */
+  healthy(): boolean;
+  /** It has started and its last Lease round reached the API server. */
+  ready(): boolean;
+}
+
+export interface GuardServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startGuardServer(port: number, metrics: GuardMetrics, probes: Probes, host = '0.0.0.0'): Promise<GuardServer> {
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://guard').pathname;
+    if (req.method !== 'GET') {
+      res.writeHead(405, { allow: 'GET' }).end();
+      return;
+    }
+    if (path === PATHS.metrics) {
+      metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
+    const probe = path === PATHS.health ? probes.healthy() : path === PATHS.ready ? probes.ready() : undefined;
+    if (probe === undefined) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    res.writeHead(probe ? 200 : 503, { 'content-type': 'text/plain' }).end(probe ? 'ok\n' : 'not ok\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
