@@ -94,6 +94,12 @@ export function verify(ctx: ReleaseContext, input: VerifyInput): Promise<ActionR
     if (outcome !== 'pass' && outcome !== 'fail') {
       return { outcome, summary: `verify ${input.env} ${current.release}: undecided (${outcome}), nothing written: ${reason}`, detail };
     }
+    // A failure that rests only on "no data counts as failure" blocks the release but is no evidence against the
+    // image: it is reported (exit 1) and nothing is written, so the image is not marked bad.
+    const evidence = cluster.outcome === 'fail' || (analysis?.gates ?? []).some((g) => g.verdict.outcome === 'fail' && g.verdict.counts.fail > 0);
+    if (outcome === 'fail' && !evidence) {
+      return { outcome, summary: `verify ${input.env} ${current.release}: failed on missing data, nothing written: ${reason}`, detail };
+    }
     const figures = analysis ? gateFigures(analysis) : {};
     const commit = await record(run, ctx, workspace, input.env, { image: current.image, outcome: outcome === 'pass' ? 'passed' : 'failed', reason, figures });
     return { outcome, summary: `verify ${input.env} ${current.release}: ${outcome === 'pass' ? 'passed' : 'failed'}: ${reason}`, commit, detail };
