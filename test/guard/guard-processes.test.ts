@@ -1,0 +1,153 @@
+// Two real `release guard` processes against the Kubernetes API double with Lease semantics, a real Prometheus
+// scraping a release that breaches its error ratio, and real git: only the leader ever writes (the one rollback
+// commit, every Event); when the leader dies the other takes over within the lease duration; SIGTERM hands the
+// Lease back at once.
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { METRICS } from '../../contract/runtime';
+import { releaseId, type ReleaseRecord } from '../../cdk8s/release-record';
+import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
+import { KubeApiDouble } from '../support/kube-api-double';
+import { startPrometheus, waitFor, type TestPrometheus } from '../support/prometheus';
+import { image } from '../release/fixtures';
+import { events, kubeConfig, NAMESPACE, showLive } from './guard-harness';
+import { runGuardProcess, type GuardProcess } from './guard-process';
+
+jest.setTimeout(180_000);
+
+const env = 'dev' as const;
+const v1 = image('v1');
+const v2 = image('v2');
+const LEASE_SECONDS = 2;
+const RETRY_MS = 200;
+const T0 = '2025-01-01T00:00:00.000Z';
+const record: ReleaseRecord = {
+  environment: env,
+  current: { image: v2, release: releaseId(v2), since: T0, from: 'build', action: 'deploy' },
+  lastVerified: { image: v1, release: releaseId(v1), verifiedAt: T0 },
+  bad: [],
+  history: [{ at: T0, action: 'verify', image: v1, release: releaseId(v1), from: env, outcome: 'passed' }],
+};
+
+const api = new KubeApiDouble();
+let dir: string;
+let kubeconfig: string;
+let remote: GitopsRemote;
+let prometheus: TestPrometheus;
+let exporter: Server;
+const guards: GuardProcess[] = [];
+
+/** A scrape target exporting what v2's pods would: 10 requests a second, a fifth of them answered 500. */
+function badRelease(): Server {
+  const started = Date.now();
+  return createServer((_req, res) => {
+    const n = ((Date.now() - started) / 1000) * 10;
+    const l = (status: string) => `{${METRICS.labels.route}="/hello/:username",${METRICS.labels.method}="GET",${METRICS.labels.statusCode}="${status}",${METRICS.labels.release}="${releaseId(v2)}"}`;
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.end(`# TYPE ${METRICS.requestsTotal} counter\n${METRICS.requestsTotal}${l('200')} ${n * 0.8}\n${METRICS.requestsTotal}${l('500')} ${n * 0.2}\n`);
+  });
+}
+
+beforeAll(async () => {
+  await api.start();
+  dir = await mkdtemp(join(tmpdir(), 'guards-'));
+  kubeconfig = await api.writeKubeconfig(dir);
+  showLive(api, env, v2);
+  remote = await createGitopsRemote([record]);
+  exporter = badRelease();
+  await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', r));
+  const port = (exporter.address() as { port: number }).port;
+  prometheus = await startPrometheus({ targets: [{ job: 'hello-app', address: `127.0.0.1:${port}`, labels: { namespace: NAMESPACE(env) } }], scrapeInterval: '1s' });
+});
+
+afterAll(async () => {
+  for (const g of guards) if (g.child.exitCode === null) g.child.kill('SIGKILL');
+  await Promise.all(guards.map((g) => g.exited));
+  await prometheus?.stop();
+  exporter?.closeAllConnections();
+  await new Promise((r) => exporter?.close(r));
+  await remote?.cleanup();
+  await api.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function guard(identity: string): GuardProcess {
+  const g = runGuardProcess(
+    identity,
+    ['--env', env, '--gitops', remote.url, '--prometheus-url', prometheus.url, '--interval', '1s', '--failures', '2', '--window', '10s', '--slo-interval', '2s', '--min-samples', '3',
+      '--lease-namespace', 'hello-platform', '--lease-duration', `${LEASE_SECONDS}s`, '--renew-deadline', '1500ms', '--retry-period', `${RETRY_MS}ms`, '--port', '0'],
+    { KUBECONFIG: kubeconfig },
+  );
+  guards.push(g);
+  return g;
+}
+
+const leading = (l: Record<string, unknown>) => l.msg === 'started leading';
+const lease = () => kubeConfig(kubeconfig).makeApiClient(k8s.CoordinationV1Api).readNamespacedLease({ name: 'hello-release-guard', namespace: 'hello-platform' });
+
+test('two guards: only the leader writes; it dies, the other takes over within the lease duration; SIGTERM hands the Lease back', async () => {
+  const [a, b] = [guard('guard-a'), guard('guard-b')];
+  await Promise.all([a, b].map((g) => g.waitForLine((l) => l.msg === 'release guard started', 60_000)));
+  const leader = await Promise.race([a, b].map((g) => g.waitForLine(leading, 30_000).then(() => g)));
+  const follower = leader === a ? b : a;
+
+  // The release breaches: exactly one rollback, committed by the leader.
+  const before = await remote.head();
+  await waitFor('the rollback commit', async () => (await remote.head()) !== before, 90_000, 100);
+  const message = await remote.message();
+  expect(message).toMatch(/^release\(dev\): roll back to /);
+  expect(message).toContain(`actor: hello-app.dev/release-guard ${leader.identity}`);
+  const written = await events(kubeConfig(kubeconfig));
+  expect(written.length).toBeGreaterThan(0);
+  expect(new Set(written.map((e) => e.reportingInstance))).toEqual(new Set([leader.identity]));
+  expect(follower.lines.filter((l) => l.msg === 'release evaluated' || l.msg === 'started leading')).toEqual([]);
+  expect((await lease()).spec?.holderIdentity).toBe(leader.identity);
+
+  // Both answer their probes; /metrics says who leads and what the leader did.
+  const port = async (g: GuardProcess) => (await g.waitForLine((l) => l.msg === 'release guard started')).port as number;
+  const get = async (g: GuardProcess, path: string) => {
+    const res = await fetch(`http://127.0.0.1:${await port(g)}${path}`);
+    return { status: res.status, text: await res.text() };
+  };
+  for (const g of [leader, follower]) {
+    expect((await get(g, '/healthz')).status).toBe(200);
+    expect((await get(g, '/readyz')).status).toBe(200);
+  }
+  const leaderMetrics = (await get(leader, '/metrics')).text;
+  expect(leaderMetrics).toMatch(/^release_guard_leader 1$/m);
+  expect(leaderMetrics).toMatch(/^release_guard_rollbacks_total\{env="dev",result="committed"\} 1$/m);
+  expect(leaderMetrics).toMatch(/^release_guard_verdicts_total\{env="dev",verdict="breach"\} [2-9]$/m);
+  expect(leaderMetrics).toMatch(/^release_guard_last_evaluation_timestamp_seconds\{env="dev"\} \d+/m);
+  expect((await get(follower, '/metrics')).text).toMatch(/^release_guard_leader 0$/m);
+  expect((await get(follower, '/metrics')).text).not.toMatch(/release_guard_evaluations_total\{/);
+
+  // The leader dies without a word: the follower takes over once the renewal it saw is a lease duration old.
+  const killedAt = Date.now();
+  leader.child.kill('SIGKILL');
+  const takeover = await follower.waitForLine(leading, 15_000);
+  const takeoverMs = takeover.receivedAt - killedAt;
+  console.log(`release guard: leader killed → follower leading after ${(takeoverMs / 1000).toFixed(2)} s (lease duration ${LEASE_SECONDS} s, retry ${RETRY_MS} ms)`);
+  expect(takeoverMs).toBeLessThanOrEqual(LEASE_SECONDS * 1000 + 4 * RETRY_MS + 500);
+  expect((await lease()).spec).toMatchObject({ holderIdentity: follower.identity, leaseTransitions: 1 });
+  // The new leader evaluates, finds the rollback not applied yet, and writes no second rollback.
+  await follower.waitForLine((l) => l.msg === 'release evaluated' && /not applied yet/.test(String(l.reason)), 15_000);
+  expect((await remote.subjects()).filter((s) => /roll back/.test(s))).toHaveLength(1);
+
+  // A third replica joins as follower; SIGTERM on the leader releases the Lease and the newcomer takes it at once.
+  const c = guard('guard-c');
+  await c.waitForLine((l) => l.msg === 'release guard started', 60_000);
+  const stoppedAt = Date.now();
+  follower.child.kill('SIGTERM');
+  expect(await follower.exited).toBe(0);
+  await follower.waitForLine((l) => l.msg === 'release guard stopped', 1000);
+  const handover = await c.waitForLine(leading, 10_000);
+  console.log(`release guard: SIGTERM → successor leading after ${((handover.receivedAt - stoppedAt) / 1000).toFixed(2)} s`);
+  expect(handover.receivedAt - stoppedAt).toBeLessThan(LEASE_SECONDS * 1000);
+  expect((await lease()).spec?.holderIdentity).toBe('guard-c');
+  c.child.kill('SIGTERM');
+  expect(await c.exited).toBe(0);
+  expect((await lease()).spec?.holderIdentity).toBe('');
+});
