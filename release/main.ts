@@ -12,6 +12,7 @@ import { KubernetesClusterReader, loadKubeConfig } from './cluster/cluster-reade
 import { cdk8sSynth } from './default-synth';
 import { exitCode } from './gates/outcomes';
 import { PrometheusProvider } from './gates/prometheus-provider';
+import { runGuard } from './guard/main';
 import { appendJobSummary } from './report/job-summary';
 import { actionText } from './report/text-report';
 
@@ -39,6 +40,8 @@ function run(cmd: Command): Promise<ActionResult> {
 }
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // The guard is a long-running operator with options of its own (release/guard/guard-args.ts).
+  if (argv[0] === 'guard') return runGuard(argv.slice(1), env);
   let cmd: Command;
   try {
     cmd = parseCommand(argv, env);
