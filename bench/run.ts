@@ -2,7 +2,7 @@
 // warm-up) against the ceiling (bare node:http + pg) and the real service, side by side on one fresh database,
 // and prints requests/s, p50 and p99 with each target's ratio to the ceiling measured in the same run.
 // Environment: BENCH_TARGETS (comma list, default "ceiling,service"; "all" for every lever), BENCH_SECONDS (10),
-// BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (32), BENCH_ROUNDS (1), BENCH_ADMIN_URL.
+// BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (32), BENCH_ROUNDS (1), BENCH_CASES (GET,PUT), BENCH_ADMIN_URL.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import pino from 'pino';
@@ -13,14 +13,15 @@ import autocannon = require('autocannon');
 
 type Result = autocannon.Result;
 
+type Case = 'GET' | 'PUT';
 const env = process.env;
 const SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 1);
+const CASES = (env.BENCH_CASES ?? 'GET,PUT').split(',').filter((c): c is Case => c === 'GET' || c === 'PUT');
 const ADMIN_URL = env.BENCH_ADMIN_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
 
-type Case = 'GET' | 'PUT';
 interface Measurement {
   readonly target: string;
   readonly case: Case;
@@ -123,7 +124,7 @@ function table(rounds: readonly (readonly Measurement[])[], targets: readonly Ta
     '| case | target | requests/s | p50 ms | p99 ms | failed | vs ceiling |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const kind of ['GET', 'PUT'] as const) {
+  for (const kind of CASES) {
     for (const target of targets) {
       const runs = rounds.map((round) => ({
         m: round.find((m) => m.case === kind && m.target === target.name)!,
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
       rounds.push(measurements);
       // Alternate the order, so no target always runs right after the same neighbour or at the same moment.
       const order = round % 2 ? targets : [...targets].reverse();
-      for (const kind of ['GET', 'PUT'] as const) {
+      for (const kind of CASES) {
         for (const target of order) {
           const m = await measure(target, database.url, kind);
           process.stderr.write(

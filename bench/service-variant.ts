@@ -1,6 +1,7 @@
 // The real service (createApp over openDatabase, wired as service/main.ts wires it) with one data-layer lever
 // switched, so the benchmark can measure what each lever is worth. Environment: DATABASE_URL, PORT, and
-// BENCH_CACHE_ENTRIES (0 = no cache), BENCH_HOT_READ (prepared | unnamed | prisma), LOG_LEVEL.
+// BENCH_CACHE_ENTRIES (0 = no cache), BENCH_HOT_READ (prepared | unnamed | prisma), BENCH_PRISMA_STATEMENTS
+// (prepared | unnamed), LOG_LEVEL.
 import { createApp } from '../service/app';
 import { openDatabase } from '../service/database';
 import { Lifecycle } from '../service/health';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     logger,
     cacheEntries: Number(process.env.BENCH_CACHE_ENTRIES ?? 10_000),
     hotRead: (process.env.BENCH_HOT_READ as HotRead | undefined) ?? 'prepared',
+    preparePrismaStatements: process.env.BENCH_PRISMA_STATEMENTS !== 'unnamed',
   });
   const app = createApp({
     users: database.users,

@@ -41,6 +41,12 @@ export const TARGETS: readonly Target[] = [
     env: { BENCH_CACHE_ENTRIES: '0', BENCH_HOT_READ: 'prisma' },
   },
   {
+    name: 'unprepared-writes',
+    description: "the service with Prisma's statements (the upsert) unnamed, re-parsed each time",
+    entry: 'bench/service-variant.ts',
+    env: { BENCH_PRISMA_STATEMENTS: 'unnamed' },
+  },
+  {
     name: 'service-quiet',
     description: 'the service as shipped but LOG_LEVEL=warn (no access log line per request)',
     entry: 'service/main.ts',

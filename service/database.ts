@@ -31,6 +31,8 @@ export interface OpenDatabaseOptions {
   readonly poolSize?: number;
   /** @default 'prepared' with PostgreSQL, 'unnamed' on the embedded database */
   readonly hotRead?: HotRead;
+  /** Whether Prisma's statements (the upsert) are prepared once per connection. @default true, false on the embedded database */
+  readonly preparePrismaStatements?: boolean;
   /** Entries in the in-process cache of dates of birth; 0 turns it off. @default 10_000 */
   readonly cacheEntries?: number;
   /** @default prisma/migrations */
@@ -72,7 +74,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   // An idle connection that breaks (server restart) is dropped by the pool and replaced on the next checkout;
   // without a listener the error would crash the process.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Prisma's own statements (the upsert) are prepared once per connection too, on a real server; PGlite's shared
+  // session would see one connection's named statement collide with another's.
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(
+      pool,
+      !embedded && (options.preparePrismaStatements ?? true) ? { statementNameGenerator: statementNames() } : {},
+    ),
+  });
   const store = new PostgresUsersRepository(prisma, pool, options.hotRead ?? (embedded ? 'unnamed' : 'prepared'));
   const cacheEntries = options.cacheEntries ?? DEFAULT_CACHE_ENTRIES;
   // The embedded database belongs to this process alone, so only its own writes can change it.
@@ -121,6 +130,23 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       })();
       return closing;
     },
+  };
+}
+
+/**
+ * Names Prisma's SQL texts so pg prepares each once per connection. The service sends a handful of distinct texts;
+ * past the bound (a sign of something unexpected, such as raw queries with inlined values) statements go unnamed.
+ */
+function statementNames(bound = 100): (query: { sql: string }) => string {
+  const names = new Map<string, string>();
+  return ({ sql }) => {
+    let name = names.get(sql);
+    if (name === undefined) {
+      if (names.size >= bound) return '';
+      name = `hello_prisma_${names.size}`;
+      names.set(sql, name);
+    }
+    return name;
   };
 }
 
