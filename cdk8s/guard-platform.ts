@@ -1,6 +1,7 @@
 // The release guard's platform facts, once: its namespace, names, port, Lease, timings and where it may connect.
 // The guard's constructs (cdk8s/constructs/guard-*.ts) and the guard's own defaults (release/guard) both read these.
 import { z } from 'zod';
+import { imageSchema } from './release-record';
 
 const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'an IPv4 CIDR such as "10.0.0.0/16"');
 const namespaceName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Kubernetes namespace name');
@@ -10,15 +11,31 @@ export const guardPlatformSchema = z.strictObject({
   namespace: namespaceName,
   /** Deployment, ServiceAccount, Lease and RBAC objects share this name. */
   name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/),
+  /** The release tool's image (same code base as release/), pinned by version tag or digest, never latest. */
+  image: imageSchema,
+  /** The cluster DNS pods the guard resolves names with. */
+  dns: z.strictObject({ namespace: namespaceName, podLabels: z.record(z.string(), z.string()) }),
   replicas: z.number().int().min(2).max(5),
   /** Port of /metrics, /healthz and /readyz. */
   port: z.number().int().min(1024).max(65535),
   intervalSeconds: z.number().int().min(5),
   failuresToRollback: z.number().int().min(1).max(20),
-  lease: z.strictObject({ durationSeconds: z.number().int().min(5), renewDeadlineSeconds: z.number().int().min(2), retryPeriodSeconds: z.number().int().min(1) }),
-  resources: z.strictObject({ requests: z.strictObject({ cpu: z.string(), memory: z.string() }), limits: z.strictObject({ cpu: z.string(), memory: z.string() }) }),
+  lease: z.strictObject({
+    durationSeconds: z.number().int().min(5),
+    renewDeadlineSeconds: z.number().int().min(2),
+    retryPeriodSeconds: z.number().int().min(1),
+  }),
+  resources: z.strictObject({
+    requests: z.strictObject({ cpu: z.string(), memory: z.string() }),
+    limits: z.strictObject({ cpu: z.string(), memory: z.string() }),
+  }),
   /** The Prometheus the gates query, and the namespace and pod labels the NetworkPolicy admits. */
-  prometheus: z.strictObject({ url: z.url(), namespace: namespaceName, podLabels: z.record(z.string(), z.string()), port: z.number().int() }),
+  prometheus: z.strictObject({
+    url: z.url(),
+    namespace: namespaceName,
+    podLabels: z.record(z.string(), z.string()),
+    port: z.number().int(),
+  }),
   /** The git host the gitops repository lives on (HTTPS), as address ranges: the only egress besides the API and Prometheus. */
   gitHost: z.strictObject({ cidrs: z.array(cidr).min(1), port: z.number().int() }),
   /** The Kubernetes API server's addresses (the EKS control plane ENIs) and port. */
@@ -26,24 +43,39 @@ export const guardPlatformSchema = z.strictObject({
   /** The gitops repository the guard reads and commits to. */
   gitopsRepository: z.string().regex(/^https:\/\/[\w.@:/~-]+\.git$/),
   /** The Secrets Manager secret holding the git token, and the IAM role that may read it (IRSA). */
-  gitCredentials: z.strictObject({ secretName: z.string().min(1), roleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,128}$/), region: z.string() }),
+  gitCredentials: z.strictObject({
+    secretName: z.string().min(1),
+    roleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,128}$/),
+    region: z.string(),
+  }),
 });
 export type GuardPlatform = z.infer<typeof guardPlatformSchema>;
 
 export const GUARD_PLATFORM: GuardPlatform = guardPlatformSchema.parse({
   namespace: 'hello-platform',
   name: 'hello-release-guard',
+  image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello-release:0.1.0',
+  dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
   replicas: 2,
   port: 8081,
   intervalSeconds: 30,
   failuresToRollback: 3,
   lease: { durationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 },
   resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-  prometheus: { url: 'http://kube-prometheus-stack-prometheus.monitoring:9090', namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' }, port: 9090 },
+  prometheus: {
+    url: 'http://kube-prometheus-stack-prometheus.monitoring:9090',
+    namespace: 'monitoring',
+    podLabels: { 'app.kubernetes.io/name': 'prometheus' },
+    port: 9090,
+  },
   gitHost: { cidrs: ['140.82.112.0/20', '143.55.64.0/20', '192.30.252.0/22'], port: 443 },
   apiServer: { cidrs: ['10.0.0.0/16'], port: 443 },
   gitopsRepository: 'https://github.com/example/hello-app.git',
-  gitCredentials: { secretName: 'hello-app/platform/release-guard-git', roleArn: 'arn:aws:iam::123456789012:role/hello-release-guard', region: 'eu-west-1' },
+  gitCredentials: {
+    secretName: 'hello-app/platform/release-guard-git',
+    roleArn: 'arn:aws:iam::123456789012:role/hello-release-guard',
+    region: 'eu-west-1',
+  },
 });
 
 /** Environment variables the guard reads (the Deployment sets them; `release guard` falls back to them). */

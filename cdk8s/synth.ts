@@ -7,6 +7,7 @@ import { ENVIRONMENT_NAMES, environment, type EnvironmentName } from './environm
 import { argocdFiles } from './argocd-manifests';
 import { environmentFiles, runningRelease } from './environment-manifests';
 import { GITOPS_SOURCE } from './gitops-source';
+import { GUARD_FOLDER, guardFiles } from './guard-manifests';
 import { CHART_DIR, chartFiles } from './helm-chart';
 import { diffFileSet, writeFileSet, type FileSet } from './manifest-files';
 import { parseReleaseRecord, RELEASE_RECORD_FILE } from './release-record';
@@ -47,6 +48,8 @@ function outputs(rootDir: string): Output[] {
   const gitopsDir = join(rootDir, GITOPS_SOURCE.root);
   return [
     ...ENVIRONMENT_NAMES.map((name) => environmentOutput(name, gitopsDir)),
+    // The release guard's platform namespace: generated whole, it has no release record.
+    { dir: join(gitopsDir, GUARD_FOLDER), files: guardFiles(), owns: ownsManifests },
     { dir: join(rootDir, 'argocd'), files: argocdFiles(), owns: ownsManifests },
     // The chart directory is generated whole.
     { dir: join(rootDir, CHART_DIR), files: chartFiles(chartVersion(rootDir)), owns: () => true },

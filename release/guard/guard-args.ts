@@ -30,7 +30,7 @@ const OPTIONS = ['env', 'interval', 'failures', 'window', 'slo-interval', 'min-s
 export function parseGuardCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): GuardCommand {
   const { values: v, positionals } = parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: Object.fromEntries(OPTIONS.map((o) => [o, { type: 'string' as const }])) });
   if (positionals.length) throw new Error(`unexpected argument '${positionals[0]}'`);
-  const s = (k: (typeof OPTIONS)[number]) => v[k] as string | undefined;
+  const s = (k: (typeof OPTIONS)[number]) => v[k];
   const ms = (k: (typeof OPTIONS)[number], fallback: number) => {
     const raw = s(k);
     if (raw === undefined) return fallback;

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES, type GateName, type Slo } from '../../cdk8s/environments';
 
-const duration = z.string().regex(/^[1-9][0-9]*(ms|s|m|h)$/, 'a duration such as "500ms", "30s", "5m" or "1h"');
 
 /** Milliseconds in "500ms", "30s", "5m" or "1h". */
 export function durationMs(d: string): number {

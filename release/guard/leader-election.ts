@@ -72,7 +72,7 @@ export class LeaseElector {
     const spec = lease.spec ?? {};
     const holder = spec.holderIdentity ?? '';
     this.holder = holder;
-    const seen = `${holder}|${String(spec.renewTime as unknown)}`;
+    const seen = `${holder}|${String(spec.renewTime)}`;
     if (seen !== this.observed) {
       this.observed = seen;
       this.observedAt = now;
@@ -128,7 +128,7 @@ export class LeaseElector {
       const lease = await call();
       this.renewedAt = now;
       this.holder = this.settings.identity;
-      this.observed = `${this.settings.identity}|${String(lease.spec?.renewTime as unknown)}`;
+      this.observed = `${this.settings.identity}|${String(lease.spec?.renewTime)}`;
       this.observedAt = now;
       return this.settle(true);
     } catch (e) {

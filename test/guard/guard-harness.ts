@@ -55,7 +55,7 @@ function parts(o: GuardOptions, harness: Harness, identity: string) {
     events: new KubernetesEventSink(o.kc.makeApiClient(k8s.EventsV1Api), identity),
     release: { gitops: o.gitops, synth: cdk8sSynth, actor: `${GUARD_CONTROLLER} ${identity}`, push: { baseDelayMs: 10 } },
     metrics: harness.metrics,
-    log: memoryLog(harness.logs as Array<Record<string, unknown>>),
+    log: memoryLog(harness.logs),
     ingestDelayMs: 500,
   };
 }

@@ -23,7 +23,7 @@ export function runGuardProcess(identity: string, args: string[], env: Record<st
   const lines: GuardProcess['lines'] = [];
   let out = '';
   let pending = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
     pending += chunk;
     const complete = pending.split('\n');
@@ -36,7 +36,7 @@ export function runGuardProcess(identity: string, args: string[], env: Record<st
       }
     }
   });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   const exited = new Promise<number | string>((r) => child.on('exit', (code, signal) => r(code ?? signal ?? 'unknown')));
   return {
     identity,

@@ -64,6 +64,7 @@ function modelType(apiVersion: string, kind: string): ts.Type {
       ['networking.k8s.io/v1', 'NetworkPolicy'], ['external-secrets.io/v1', 'SecretStore'], ['external-secrets.io/v1', 'ExternalSecret'],
       ['monitoring.coreos.com/v1', 'ServiceMonitor'], ['monitoring.coreos.com/v1', 'PrometheusRule'],
       ['argoproj.io/v1alpha1', 'AppProject'], ['argoproj.io/v1alpha1', 'Application'],
+      ['rbac.authorization.k8s.io/v1', 'Role'], ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
     ];
     const source = modules
       .map(([v, k], i) => `import type { I${k} as T${i} } from '${modelModule(v!, k!)}';\nexport declare const v_${v!.replace(/[^a-z0-9]/gi, '_')}_${k}: T${i};`)

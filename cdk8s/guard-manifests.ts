@@ -1,0 +1,64 @@
+// The release guard's platform namespace (gitops/platform/): Namespace, ServiceAccount and Roles, NetworkPolicies,
+// git credentials and the Deployment, all from cdk8s/guard-platform.ts and the environments' settings.
+import { App, Chart } from 'cdk8s';
+import { APP_NAME, LABELS } from '../contract/runtime';
+import { GuardAccess } from './constructs/guard-access';
+import { GuardGitSecret } from './constructs/guard-git-secret';
+import { GuardNetworkPolicy } from './constructs/guard-network-policy';
+import { GuardWorkload } from './constructs/guard-workload';
+import { HelloNamespace } from './constructs/namespace';
+import { ENVIRONMENT_NAMES, ENVIRONMENTS } from './environments';
+import { GITOPS_SOURCE } from './gitops-source';
+import { GUARD_ENV, GUARD_PLATFORM, type GuardPlatform } from './guard-platform';
+import { manifestFiles, type FileSet, type KubeObject } from './manifest-files';
+import { MANAGED_BY } from './names';
+
+/** The folder of gitops/ the guard's objects are written to. */
+export const GUARD_FOLDER = 'platform';
+const GIT_HEADER_KEY = 'http-extraheader';
+
+export function guardObjects(p: GuardPlatform = GUARD_PLATFORM): KubeObject[] {
+  const app = new App();
+  const chart = new Chart(app, 'guard', { disableResourceNameHashes: true });
+  const selector = { [LABELS.name]: p.name, [LABELS.component]: 'release-guard' };
+  const labels = { ...selector, [LABELS.partOf]: APP_NAME, [LABELS.managedBy]: MANAGED_BY };
+  new HelloNamespace(chart, 'Namespace', { name: p.namespace, labels });
+  const access = new GuardAccess(chart, 'Access', {
+    name: p.name,
+    namespace: p.namespace,
+    roleArn: p.gitCredentials.roleArn,
+    argocdNamespace: GITOPS_SOURCE.argocdNamespace,
+    environmentNamespaces: ENVIRONMENT_NAMES.map((e) => ENVIRONMENTS[e].namespace),
+    leaseName: p.name,
+    labels,
+  });
+  new GuardNetworkPolicy(chart, 'Network', { namespace: p.namespace, podSelector: selector, metricsPort: p.port, apiServer: p.apiServer, prometheus: p.prometheus, gitHost: p.gitHost, dns: p.dns, labels });
+  const secretName = `${p.name}-git`;
+  new GuardGitSecret(chart, 'Git', { namespace: p.namespace, region: p.gitCredentials.region, serviceAccountName: access.serviceAccountName, remoteSecretName: p.gitCredentials.secretName, name: secretName, headerKey: GIT_HEADER_KEY, labels });
+  new GuardWorkload(chart, 'Workload', {
+    name: p.name,
+    namespace: p.namespace,
+    image: p.image,
+    serviceAccountName: access.serviceAccountName,
+    labels,
+    selector,
+    replicas: p.replicas,
+    port: p.port,
+    args: [
+      `--interval=${p.intervalSeconds}s`,
+      `--failures=${p.failuresToRollback}`,
+      `--lease-duration=${p.lease.durationSeconds}s`,
+      `--renew-deadline=${p.lease.renewDeadlineSeconds}s`,
+      `--retry-period=${p.lease.retryPeriodSeconds}s`,
+      `--port=${p.port}`,
+    ],
+    env: { [GUARD_ENV.prometheusUrl]: p.prometheus.url, [GUARD_ENV.gitops]: p.gitopsRepository },
+    gitHeader: { secretName, key: GIT_HEADER_KEY, host: new URL(p.gitopsRepository).host },
+    resources: p.resources,
+  });
+  return chart.toJson() as KubeObject[];
+}
+
+export function guardFiles(p: GuardPlatform = GUARD_PLATFORM): FileSet {
+  return manifestFiles(guardObjects(p));
+}
