@@ -44,8 +44,11 @@ export function send(
   });
   return new Promise((resolve) => {
     const headers: http.OutgoingHttpHeaders = { ...request.headers };
-    if (request.body !== undefined && headers['content-type'] === undefined) {
-      headers['content-type'] = 'application/json';
+    if (request.body !== undefined) {
+      if (headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+      // Node's client frames a DELETE or OPTIONS body with no length at all, so the server would read the body
+      // as the next request: say the length, as any real client does.
+      headers['content-length'] = Buffer.byteLength(request.body);
     }
     const req = http.request({ host: '127.0.0.1', port, method: request.method, path: request.path, agent, headers });
     const timer = setTimeout(() => {

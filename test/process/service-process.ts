@@ -25,16 +25,19 @@ export function runService(args: string[], env: Record<string, string>): Service
   let err = '';
   const lines: Array<Record<string, unknown>> = [];
   const waiters = new Set<() => void>();
+  // Only the lines completed by each chunk are parsed: re-parsing all of stdout per chunk made a long, chatty run
+  // (thousands of request lines) quadratic.
+  let partial = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
-    const complete = out.split('\n');
-    lines.length = 0;
+    const complete = (partial + chunk).split('\n');
+    partial = complete.pop() ?? '';
     for (const text of complete) {
       if (!text.startsWith('{')) continue;
       try {
         lines.push(JSON.parse(text) as Record<string, unknown>);
       } catch {
-        // a line still being written
+        // not a JSON log line
       }
     }
     for (const wake of waiters) wake();
