@@ -119,6 +119,8 @@ describe.each([
     for (const o of duringOutage.filter((o) => o.status === 503).slice(0, 50)) {
       expect(o.headers?.['content-type']).toBe('application/problem+json; charset=utf-8');
       expect(o.headers?.['retry-after']).toBe('5');
+      expect(o.headers?.['x-content-type-options']).toBe('nosniff');
+      expect(o.headers?.['content-security-policy']).toContain("default-src 'self'");
       expect(JSON.parse(o.body!)).toMatchObject({ status: 503, title: 'Service Unavailable' });
     }
     // Recovery: from the database's return to the first request after which every request succeeded.
