@@ -61,7 +61,7 @@ function figures(scenario: string, result: ActionResult, whole: boolean, extra: 
   recordFigures('release: git faults', scenario, {
     outcome: result.outcome,
     'exit code': exitCode(result.outcome),
-    push: (result.steps.find((s) => s.step === 'push-commit')?.note ?? result.stoppedAt?.reason ?? '-').slice(0, 70),
+    push: (result.steps.find((s) => s.step === 'push-commit')?.note ?? result.stoppedAt?.reason ?? '-').slice(0, 120),
     'records whole': String(whole),
     ...extra,
   });
