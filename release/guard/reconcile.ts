@@ -1,6 +1,7 @@
 // One environment's reconcile: read the release record from git and the Application and Deployment from the
 // cluster, judge the live release with the same gates as `verify`, and after enough failed evaluations in a row
-// roll back through the release tool's own rollback action. Uncertainty of any kind holds; it never writes.
+// roll back through the release tool's own rollback action. Uncertainty of any kind holds, and so does a quiet
+// period (too little traffic for the other gates to mean anything); a hold never writes.
 import { environment, seconds, type EnvironmentName } from '../../cdk8s/environments';
 import type { ReleaseRecord } from '../../cdk8s/release-record';
 import type { ActionResult, ReleaseContext } from '../actions/action';
@@ -12,7 +13,16 @@ import type { MetricsProvider } from '../gates/prometheus-provider';
 import { readRecord } from '../gitops/record-store';
 import { Workspace } from '../gitops/workspace';
 import type { EventReason, EventSink } from './guard-events';
-import { liveRelease, nextStreak, rollbackTarget, type GuardVerdict, type Streak } from './guard-decision';
+import {
+  judge,
+  liveRelease,
+  nextStreak,
+  rollbackTarget,
+  type GuardVerdict,
+  type HoldCause,
+  type Judgement,
+  type Streak,
+} from './guard-decision';
 import type { GuardMetrics } from './guard-metrics';
 import { guardSlo, type GuardSettings } from './guard-settings';
 
@@ -44,6 +54,8 @@ export interface ReconcileResult {
   readonly env: EnvironmentName;
   readonly verdict: GuardVerdict;
   readonly reason: string;
+  /** Why a held verdict held. */
+  readonly hold?: HoldCause;
   readonly image?: string;
   readonly release?: string;
   readonly failures?: number;
@@ -57,8 +69,15 @@ const EVENT_OF: Record<Exclude<GuardVerdict, 'skipped'>, { reason: EventReason; 
   breach: { reason: 'ReleaseBreach', type: 'Warning' },
 };
 
+/** Holds that are expected and need no one: reported as Normal Events. A guard that cannot see warns. */
+const NORMAL_HOLDS: ReadonlySet<HoldCause> = new Set(['low-traffic']);
+
 async function readRecordOnce(ctx: ReleaseContext, env: EnvironmentName): Promise<ReleaseRecord> {
-  const ws = await Workspace.open({ gitops: ctx.gitops, ...(ctx.branch ? { branch: ctx.branch } : {}), readOnly: true });
+  const ws = await Workspace.open({
+    gitops: ctx.gitops,
+    ...(ctx.branch ? { branch: ctx.branch } : {}),
+    readOnly: true,
+  });
   try {
     return await readRecord(ws, env);
   } finally {
@@ -79,9 +98,20 @@ export class EnvironmentReconciler {
   async reconcile(): Promise<ReconcileResult> {
     const result = await this.evaluate();
     const clock = this.deps.clock ?? systemClock;
-    this.deps.metrics.evaluated(this.env, result.verdict, clock.now());
-    const fields = { env: this.env, verdict: result.verdict, release: result.release, image: result.image, failures: result.failures, reason: result.reason };
-    if (result.verdict === 'held' || result.verdict === 'breach') this.deps.log.warn(fields, 'release evaluated');
+    this.deps.metrics.evaluated(this.env, result.verdict, clock.now(), result.hold);
+    const fields = {
+      env: this.env,
+      verdict: result.verdict,
+      hold: result.hold,
+      release: result.release,
+      image: result.image,
+      failures: result.failures,
+      reason: result.reason,
+    };
+    const expected =
+      result.verdict !== 'breach' &&
+      (result.verdict !== 'held' || (result.hold !== undefined && NORMAL_HOLDS.has(result.hold)));
+    if (!expected) this.deps.log.warn(fields, 'release evaluated');
     else this.deps.log.info(fields, 'release evaluated');
     if (result.verdict !== 'skipped') await this.report(result);
     return result;
@@ -95,19 +125,35 @@ export class EnvironmentReconciler {
     try {
       record = await readRecordOnce(deps.release, env);
     } catch (e) {
-      return { env, verdict: 'held', reason: `cannot read the release record: ${(e as Error).message.split('\n')[0]}` };
+      return {
+        env,
+        verdict: 'held',
+        hold: 'read-error',
+        reason: `cannot read the release record: ${(e as Error).message.split('\n')[0]}`,
+      };
     }
     const current = record.current;
     if (!current) return { env, verdict: 'skipped', reason: `nothing is deployed in ${env}` };
     const base = { env, image: current.image, release: current.release };
     const read = await deps.reader.read({ env, namespace: settings.namespace, release: current.release });
-    if (read.kind === 'error') return { ...base, verdict: 'held', reason: read.error, failures: this.failuresOf(current.image) };
+    if (read.kind === 'error')
+      return {
+        ...base,
+        verdict: 'held',
+        hold: 'read-error',
+        reason: read.error,
+        failures: this.failuresOf(current.image),
+      };
     const live = liveRelease(record, read.state);
     if (live.kind === 'wait') return { ...base, verdict: 'skipped', reason: live.reason };
     const slo = guardSlo(settings.slo, deps.settings.slo);
     const ageMs = clock.now().getTime() - live.since.getTime();
     if (ageMs < seconds(slo.window) * 1000) {
-      return { ...base, verdict: 'skipped', reason: `live for ${Math.round(ageMs / 1000)} s, less than the ${slo.window} analysis window: verify judges it first` };
+      return {
+        ...base,
+        verdict: 'skipped',
+        reason: `live for ${Math.round(ageMs / 1000)} s, less than the ${slo.window} analysis window: verify judges it first`,
+      };
     }
 
     const analysis = await analyse({
@@ -119,24 +165,47 @@ export class EnvironmentReconciler {
       ingestDelayMs: deps.ingestDelayMs ?? 1000,
       clock,
     });
-    const step = nextStreak(this.streak, current.image, analysis.outcome, deps.settings.failuresToRollback);
+    // The guard's policy over the gates' verdicts: a quiet period or missing evidence holds, only a measured breach counts.
+    const judgement = judge(analysis);
+    const step = nextStreak(this.streak, current.image, judgement.verdict, deps.settings.failuresToRollback);
     this.streak = step.streak;
-    const judged = { ...base, verdict: step.verdict, failures: step.streak.failures, analysis };
-    const reason = step.verdict === 'breach' ? `failed evaluation ${step.streak.failures} of ${deps.settings.failuresToRollback}: ${analysis.reason}` : analysis.reason;
+    const judged = {
+      ...base,
+      verdict: step.verdict,
+      ...(judgement.verdict === 'held' ? { hold: judgement.hold } : {}),
+      failures: step.streak.failures,
+      analysis,
+    };
+    const reason =
+      step.verdict === 'breach'
+        ? `failed evaluation ${step.streak.failures} of ${deps.settings.failuresToRollback}: ${judgement.reason}`
+        : judgement.reason;
     if (!step.rollback) return { ...judged, reason };
     if (!deps.isLeader()) return { ...judged, reason: `${reason}; not the leader any more, nothing written` };
-    return { ...judged, reason, rollback: await this.rollBack(record, analysis) };
+    return { ...judged, reason, rollback: await this.rollBack(record, analysis, judgement) };
   }
 
   /** The release tool's own rollback: re-reads the record and writes only if the environment still runs the image. */
-  private async rollBack(record: ReleaseRecord, analysis: AnalysisReport): Promise<ActionResult> {
+  private async rollBack(record: ReleaseRecord, analysis: AnalysisReport, judgement: Judgement): Promise<ActionResult> {
     const { deps, env } = this;
     const image = record.current!.image;
     const to = rollbackTarget(record);
-    const why = `release guard: ${deps.settings.failuresToRollback} consecutive failed evaluations of ${record.current!.release}; last: ${analysis.reason}`;
+    const why = `release guard: ${deps.settings.failuresToRollback} consecutive failed evaluations of ${record.current!.release}; last: ${judgement.reason}`;
     const result: ActionResult = to
-      ? await rollback(deps.release, { env, to, reason: why.slice(0, 2000), figures: gateFigures(analysis), expectCurrent: image, markBad: true })
-      : { action: 'rollback', outcome: 'fail', summary: `no verified image other than ${record.current!.release} to roll back to in ${env}`, steps: [] };
+      ? await rollback(deps.release, {
+          env,
+          to,
+          reason: why.slice(0, 2000),
+          figures: gateFigures(analysis),
+          expectCurrent: image,
+          markBad: true,
+        })
+      : {
+          action: 'rollback',
+          outcome: 'fail',
+          summary: `no verified image other than ${record.current!.release} to roll back to in ${env}`,
+          steps: [],
+        };
     if (result.commit) this.streak = undefined;
     deps.metrics.rolledBack(env, result.commit ? 'committed' : 'not-done');
     const fields = { env, image, to, outcome: result.outcome, commit: result.commit, summary: result.summary };
@@ -145,7 +214,13 @@ export class EnvironmentReconciler {
     if (deps.isLeader()) {
       await deps.events.emit(
         result.commit
-          ? { env, reason: 'RollbackCommitted', type: 'Warning', action: 'Rollback', note: `${result.summary} (commit ${result.commit}); ${image} marked bad. ${why}` }
+          ? {
+              env,
+              reason: 'RollbackCommitted',
+              type: 'Warning',
+              action: 'Rollback',
+              note: `${result.summary} (commit ${result.commit}); ${image} marked bad. ${why}`,
+            }
           : { env, reason: 'RollbackNotDone', type: 'Warning', action: 'Rollback', note: `${result.summary}. ${why}` },
       );
     }
@@ -157,12 +232,14 @@ export class EnvironmentReconciler {
   }
 
   private async report(r: ReconcileResult): Promise<void> {
-    const key = `${r.verdict}|${r.image ?? ''}`;
+    const key = `${r.verdict}|${r.hold ?? ''}|${r.image ?? ''}`;
     // A breach is reported every time (each is a step towards a rollback); a steady verdict once.
     if (key === this.reported && r.verdict !== 'breach') return;
     if (!this.deps.isLeader()) return;
     this.reported = key;
     const e = EVENT_OF[r.verdict as Exclude<GuardVerdict, 'skipped'>];
-    await this.deps.events.emit({ env: this.env, reason: e.reason, type: e.type, action: 'Evaluate', note: `${r.release ?? ''}: ${r.reason}` });
+    const type = r.hold && NORMAL_HOLDS.has(r.hold) ? 'Normal' : e.type;
+    const note = `${r.release ?? ''}: ${r.hold ? `held (${r.hold}): ` : ''}${r.reason}`;
+    await this.deps.events.emit({ env: this.env, reason: e.reason, type, action: 'Evaluate', note });
   }
 }
