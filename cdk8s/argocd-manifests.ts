@@ -1,13 +1,31 @@
-// The Argo CD objects for every environment (argocd/), from the gitops source and the environments' settings.
+// The Argo CD objects (argocd/), from the gitops source, the environments' settings and the guard's platform: the
+// AppProject, one Application per environment and one for the release guard's platform folder, and the guard's
+// access in Argo CD's own namespace, which no Application may deploy.
 import { App, Chart } from 'cdk8s';
 import { APP_NAME, LABELS } from '../contract/runtime';
 import { ENVIRONMENT_NAMES, ENVIRONMENTS } from './environments';
-import { ArgoCdApps } from './constructs/argo-cd-apps';
+import { ArgoCdApps, type ArgoCdTarget } from './constructs/argo-cd-apps';
 import { GITOPS_SOURCE, type GitopsSource } from './gitops-source';
+import { GUARD_COMPONENT, GUARD_FOLDER, guardArgoCdObjects } from './guard-manifests';
+import { GUARD_PLATFORM, type GuardPlatform } from './guard-platform';
 import { manifestFiles, type FileSet, type KubeObject } from './manifest-files';
-import { applicationName, MANAGED_BY, projectName } from './names';
+import { applicationName, MANAGED_BY, platformApplicationName, projectName } from './names';
 
-export function argocdObjects(source: GitopsSource = GITOPS_SOURCE): KubeObject[] {
+/** The cluster the guard runs in: the environments' own, since it reads them through its in-cluster API access. */
+function guardServer(): string {
+  const servers = [...new Set(ENVIRONMENT_NAMES.map((name) => ENVIRONMENTS[name].cluster.server))];
+  if (servers.length !== 1) {
+    throw new Error(
+      `the release guard watches every environment through one cluster's API, but 'cluster.server' differs between environments (${servers.join(', ')}): run a guard per cluster`,
+    );
+  }
+  return servers[0]!;
+}
+
+export function argocdObjects(
+  source: GitopsSource = GITOPS_SOURCE,
+  guard: GuardPlatform = GUARD_PLATFORM,
+): KubeObject[] {
   const app = new App();
   const chart = new Chart(app, 'argocd', { disableResourceNameHashes: true });
   new ArgoCdApps(chart, 'Apps', {
@@ -16,15 +34,24 @@ export function argocdObjects(source: GitopsSource = GITOPS_SOURCE): KubeObject[
     repoURL: source.repoURL,
     targetRevision: source.targetRevision,
     labels: { [LABELS.partOf]: APP_NAME, [LABELS.managedBy]: MANAGED_BY },
-    targets: ENVIRONMENT_NAMES.map((name) => ({
-      application: applicationName(name),
-      path: `${source.root}/${name}`,
-      server: ENVIRONMENTS[name].cluster.server,
-      namespace: ENVIRONMENTS[name].namespace,
-      labels: { [LABELS.environment]: name },
-    })),
+    targets: [
+      ...ENVIRONMENT_NAMES.map((name): ArgoCdTarget => ({
+        application: applicationName(name),
+        path: `${source.root}/${name}`,
+        server: ENVIRONMENTS[name].cluster.server,
+        namespace: ENVIRONMENTS[name].namespace,
+        labels: { [LABELS.environment]: name },
+      })),
+      {
+        application: platformApplicationName(),
+        path: `${source.root}/${GUARD_FOLDER}`,
+        server: guardServer(),
+        namespace: guard.namespace,
+        labels: { [LABELS.component]: GUARD_COMPONENT },
+      },
+    ],
   });
-  return chart.toJson() as KubeObject[];
+  return [...(chart.toJson() as KubeObject[]), ...guardArgoCdObjects(guard, source)];
 }
 
 export function argocdFiles(source: GitopsSource = GITOPS_SOURCE): FileSet {

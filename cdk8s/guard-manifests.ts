@@ -1,5 +1,7 @@
 // The release guard's platform namespace (gitops/platform/): Namespace, ServiceAccount and Roles, NetworkPolicies,
-// git credentials and the Deployment, all from cdk8s/guard-platform.ts and the environments' settings.
+// git credentials and the Deployment, all from cdk8s/guard-platform.ts and the environments' settings. Its access in
+// Argo CD's own namespace (read Applications, write Events on them) goes to argocd/ instead, applied with the
+// AppProject: an Application allowed to deploy into Argo CD's namespace could rewrite Argo CD itself.
 import { App, Chart } from 'cdk8s';
 import { APP_NAME, LABELS } from '../contract/runtime';
 import { GuardAccess } from './constructs/guard-access';
@@ -8,33 +10,53 @@ import { GuardNetworkPolicy } from './constructs/guard-network-policy';
 import { GuardWorkload } from './constructs/guard-workload';
 import { HelloNamespace } from './constructs/namespace';
 import { ENVIRONMENT_NAMES, ENVIRONMENTS } from './environments';
-import { GITOPS_SOURCE } from './gitops-source';
+import { GITOPS_SOURCE, type GitopsSource } from './gitops-source';
 import { GUARD_ENV, GUARD_PLATFORM, type GuardPlatform } from './guard-platform';
 import { manifestFiles, type FileSet, type KubeObject } from './manifest-files';
 import { MANAGED_BY } from './names';
 
 /** The folder of gitops/ the guard's objects are written to. */
 export const GUARD_FOLDER = 'platform';
+/** The guard's `app.kubernetes.io/component` label value (its pods, objects and Argo CD Application). */
+export const GUARD_COMPONENT = 'release-guard';
 const GIT_HEADER_KEY = 'http-extraheader';
 
-export function guardObjects(p: GuardPlatform = GUARD_PLATFORM): KubeObject[] {
+/** Everything the guard needs, wherever it lives. */
+export function guardObjects(p: GuardPlatform = GUARD_PLATFORM, source: GitopsSource = GITOPS_SOURCE): KubeObject[] {
   const app = new App();
   const chart = new Chart(app, 'guard', { disableResourceNameHashes: true });
-  const selector = { [LABELS.name]: p.name, [LABELS.component]: 'release-guard' };
+  const selector = { [LABELS.name]: p.name, [LABELS.component]: GUARD_COMPONENT };
   const labels = { ...selector, [LABELS.partOf]: APP_NAME, [LABELS.managedBy]: MANAGED_BY };
   new HelloNamespace(chart, 'Namespace', { name: p.namespace, labels });
   const access = new GuardAccess(chart, 'Access', {
     name: p.name,
     namespace: p.namespace,
     roleArn: p.gitCredentials.roleArn,
-    argocdNamespace: GITOPS_SOURCE.argocdNamespace,
+    argocdNamespace: source.argocdNamespace,
     environmentNamespaces: ENVIRONMENT_NAMES.map((e) => ENVIRONMENTS[e].namespace),
     leaseName: p.name,
     labels,
   });
-  new GuardNetworkPolicy(chart, 'Network', { namespace: p.namespace, podSelector: selector, metricsPort: p.port, apiServer: p.apiServer, prometheus: p.prometheus, gitHost: p.gitHost, dns: p.dns, labels });
+  new GuardNetworkPolicy(chart, 'Network', {
+    namespace: p.namespace,
+    podSelector: selector,
+    metricsPort: p.port,
+    apiServer: p.apiServer,
+    prometheus: p.prometheus,
+    gitHost: p.gitHost,
+    dns: p.dns,
+    labels,
+  });
   const secretName = `${p.name}-git`;
-  new GuardGitSecret(chart, 'Git', { namespace: p.namespace, region: p.gitCredentials.region, serviceAccountName: access.serviceAccountName, remoteSecretName: p.gitCredentials.secretName, name: secretName, headerKey: GIT_HEADER_KEY, labels });
+  new GuardGitSecret(chart, 'Git', {
+    namespace: p.namespace,
+    region: p.gitCredentials.region,
+    serviceAccountName: access.serviceAccountName,
+    remoteSecretName: p.gitCredentials.secretName,
+    name: secretName,
+    headerKey: GIT_HEADER_KEY,
+    labels,
+  });
   new GuardWorkload(chart, 'Workload', {
     name: p.name,
     namespace: p.namespace,
@@ -59,6 +81,24 @@ export function guardObjects(p: GuardPlatform = GUARD_PLATFORM): KubeObject[] {
   return chart.toJson() as KubeObject[];
 }
 
+const inArgoCd = (source: GitopsSource) => (o: KubeObject) => o.metadata.namespace === source.argocdNamespace;
+
+/** What the platform Application syncs from gitops/platform/: everything but the objects in Argo CD's namespace. */
+export function guardPlatformObjects(
+  p: GuardPlatform = GUARD_PLATFORM,
+  source: GitopsSource = GITOPS_SOURCE,
+): KubeObject[] {
+  return guardObjects(p, source).filter((o) => !inArgoCd(source)(o));
+}
+
+/** The guard's Role and RoleBinding in Argo CD's namespace, written to argocd/ with the AppProject. */
+export function guardArgoCdObjects(
+  p: GuardPlatform = GUARD_PLATFORM,
+  source: GitopsSource = GITOPS_SOURCE,
+): KubeObject[] {
+  return guardObjects(p, source).filter(inArgoCd(source));
+}
+
 export function guardFiles(p: GuardPlatform = GUARD_PLATFORM): FileSet {
-  return manifestFiles(guardObjects(p));
+  return manifestFiles(guardPlatformObjects(p));
 }

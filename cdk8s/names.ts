@@ -46,7 +46,12 @@ export function applicationName(env: EnvironmentName): string {
   return `${APP_NAME}-${env}`;
 }
 
-/** The Argo CD AppProject the three Applications belong to. */
+/** The Argo CD Application that syncs the release guard's platform folder (gitops/platform/). */
+export function platformApplicationName(): string {
+  return `${APP_NAME}-platform`;
+}
+
+/** The Argo CD AppProject the environments' and the platform's Applications belong to. */
 export function projectName(): string {
   return APP_NAME;
 }

@@ -1,6 +1,7 @@
-// The Argo CD side: an AppProject fenced to this repository and the environments' namespaces, and one Application
-// per environment syncing gitops/<env>/ automatically (prune, self-heal, retries with backoff). The release
-// record lives in the same directory and is excluded: it is data for the release tool, not a manifest.
+// The Argo CD side: an AppProject fenced to this repository and its targets' namespaces (the environments' and the
+// release guard's platform namespace), and one Application per target syncing its gitops/ folder automatically
+// (prune, self-heal, retries with backoff). An environment's release record lives in the same directory and is
+// excluded: it is data for the release tool, not a manifest.
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RELEASE_RECORD_FILE } from '../release-record';
@@ -44,13 +45,19 @@ export class ArgoCdApps extends Construct {
     const namespaces = props.targets.map((t) => t.namespace);
     const duplicate = namespaces.find((ns, i) => namespaces.indexOf(ns) !== i);
     if (duplicate) throw new Error(`two targets deploy to namespace '${duplicate}': each environment needs its own`);
+    const intoArgoCd = props.targets.find((t) => t.namespace === props.argocdNamespace);
+    if (intoArgoCd) {
+      throw new Error(
+        `target '${intoArgoCd.application}' deploys to 'argocdNamespace' (${props.argocdNamespace}): a project that may deploy into Argo CD's namespace can rewrite Argo CD; give the target its own namespace`,
+      );
+    }
 
     new ApiObject(this, 'Project', {
       apiVersion: ARGO_API,
       kind: 'AppProject',
       metadata: { name: props.project, namespace: props.argocdNamespace, labels: props.labels },
       spec: {
-        description: 'Hello App: one Application per environment, synced from gitops/<env>',
+        description: 'Hello App: one Application per environment and one for the release guard, synced from gitops/',
         sourceRepos: [props.repoURL],
         destinations: props.targets.map((t) => ({ server: t.server, namespace: t.namespace })),
         // The only cluster-scoped object the environments hold is their Namespace.
@@ -84,7 +91,11 @@ export class ArgoCdApps extends Construct {
             syncOptions: ['PruneLast=true'],
             retry: {
               limit: retryLimit,
-              backoff: { duration: props.retryBackoff ?? '10s', factor: 2, maxDuration: props.retryMaxDuration ?? '3m' },
+              backoff: {
+                duration: props.retryBackoff ?? '10s',
+                factor: 2,
+                maxDuration: props.retryMaxDuration ?? '3m',
+              },
             },
           },
           revisionHistoryLimit: 10,

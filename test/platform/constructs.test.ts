@@ -116,6 +116,18 @@ test.each([
       }),
     /two targets deploy to namespace 'n'/,
   ],
+  [
+    "a target in Argo CD's own namespace",
+    () =>
+      new ArgoCdApps(chart(), 'a', {
+        project: 'p',
+        argocdNamespace: 'argocd',
+        repoURL: 'https://x/y.git',
+        targetRevision: 'main',
+        targets: [{ application: 'a', path: 'g/a', server: 's', namespace: 'argocd' }],
+      }),
+    /target 'a' deploys to 'argocdNamespace' \(argocd\)/,
+  ],
 ])('rejects %s', (_, build, message) => {
   expect(build).toThrow(message);
 });

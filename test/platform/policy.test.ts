@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { COMMANDS, ENV, HTTP_PORT, LABELS, PATHS } from '../../contract/runtime';
 import { ENVIRONMENT_NAMES, environment, type Environment } from '../../cdk8s/environments';
 import { RELEASE_RECORD_FILE } from '../../cdk8s/release-record';
-import { applicationName, migrationJobName, workloadName } from '../../cdk8s/names';
+import { GITOPS_SOURCE } from '../../cdk8s/gitops-source';
+import { GUARD_FOLDER } from '../../cdk8s/guard-manifests';
+import { GUARD_PLATFORM } from '../../cdk8s/guard-platform';
+import { applicationName, migrationJobName, platformApplicationName, workloadName } from '../../cdk8s/names';
 import { SYNC_WAVES } from '../../cdk8s/sync-order';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { type Manifest, readManifests, ROOT } from './support/manifests';
 
 type Obj = Manifest['object'];
@@ -491,36 +494,88 @@ describe.each(ENVIRONMENT_NAMES)('%s', (name) => {
 describe('argocd/', () => {
   const objects = readManifests(join(ROOT, 'argocd')).map((m) => m.object);
   const project = objects.find((o) => o.kind === 'AppProject')!;
+  const projectSpec = project.spec as Any;
+  const destinations = projectSpec.destinations as { server: string; namespace: string }[];
+  const applications = objects.filter((o) => o.kind === 'Application');
+  /** Every folder Argo CD must sync: each environment's, and the release guard's platform folder. */
+  const synced: [string, string, string][] = [
+    ...ENVIRONMENT_NAMES.map((n): [string, string, string] => [
+      applicationName(n),
+      `gitops/${n}`,
+      environment(n).namespace,
+    ]),
+    [platformApplicationName(), `gitops/${GUARD_FOLDER}`, GUARD_PLATFORM.namespace],
+  ];
 
-  test('the AppProject admits only this repository and the three namespaces', () => {
-    const spec = project.spec as Any;
-    expect(spec.sourceRepos).toHaveLength(1);
-    expect((spec.destinations as Any[]).map((d) => d.namespace).sort()).toEqual(
-      ENVIRONMENT_NAMES.map((n) => environment(n).namespace).sort(),
+  test("the AppProject admits only this repository, the environments' namespaces and the guard's, never Argo CD's own", () => {
+    expect(projectSpec.sourceRepos).toHaveLength(1);
+    expect(destinations.map((d) => d.namespace).sort()).toEqual(
+      [...ENVIRONMENT_NAMES.map((n) => environment(n).namespace), GUARD_PLATFORM.namespace].sort(),
     );
-    expect(spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    // A project that may deploy into Argo CD's namespace can rewrite Argo CD itself: it would be as good as admin.
+    expect(destinations.map((d) => d.namespace)).not.toContain(GITOPS_SOURCE.argocdNamespace);
+    expect(projectSpec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   });
 
-  test.each(ENVIRONMENT_NAMES)('Application %s syncs gitops/<env> automatically without the release record', (name) => {
-    const app = objects.find((o) => o.kind === 'Application' && o.metadata.name === applicationName(name));
-    expect(app).toBeDefined();
-    const spec = app!.spec as Any;
-    expect({
-      app: app!.metadata.name,
-      path: spec.source.path,
-      exclude: spec.source.directory.exclude,
-      repo: spec.source.repoURL,
-      ns: spec.destination.namespace,
-    }).toEqual({
-      app: applicationName(name),
-      path: `gitops/${name}`,
-      exclude: RELEASE_RECORD_FILE,
-      repo: (project.spec as Any).sourceRepos[0],
-      ns: environment(name).namespace,
-    });
-    expect(spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-    expect(spec.syncPolicy.retry.limit).toBeGreaterThan(0);
-    expect(spec.syncPolicy.retry.backoff.factor).toBeGreaterThan(1);
+  test('every folder of gitops/ is synced by exactly one Application of the project', () => {
+    const folders = readdirSync(join(ROOT, 'gitops'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => `gitops/${d.name}`);
+    expect(folders.sort()).toEqual(synced.map(([, path]) => path).sort());
+    expect(applications.map((a) => (a.spec as Any).source.path).sort()).toEqual(folders.sort());
+    expect(applications.every((a) => (a.spec as Any).project === project.metadata.name)).toBe(true);
+  });
+
+  test.each(synced)(
+    'Application %s syncs %s automatically (prune, self-heal, retries with backoff) without the release record',
+    (name, path, namespace) => {
+      const app = applications.find((o) => o.metadata.name === name);
+      expect(app).toBeDefined();
+      const spec = app!.spec as Any;
+      expect({
+        path: spec.source.path,
+        exclude: spec.source.directory.exclude,
+        repo: spec.source.repoURL,
+        ns: spec.destination.namespace,
+      }).toEqual({
+        path,
+        exclude: RELEASE_RECORD_FILE,
+        repo: projectSpec.sourceRepos[0],
+        ns: namespace,
+      });
+      expect(spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+      expect(spec.syncPolicy.retry.limit).toBeGreaterThan(0);
+      expect(spec.syncPolicy.retry.backoff.factor).toBeGreaterThan(1);
+      expect((app!.metadata as Any).finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    },
+  );
+
+  test.each(synced)(
+    'everything Application %s syncs lands where the AppProject admits it (else the sync fails)',
+    (name) => {
+      const spec = applications.find((o) => o.metadata.name === name)!.spec as Any;
+      const admitted = (ns: string) =>
+        destinations.some((d) => d.namespace === ns && d.server === spec.destination.server);
+      const clusterScoped = (o: Obj) =>
+        (projectSpec.clusterResourceWhitelist as Any[]).some(
+          (w) => w.kind === o.kind && w.group === (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''),
+        );
+      const refused = readManifests(join(ROOT, spec.source.path as string))
+        .map((m) => m.object)
+        .filter((o) => (o.metadata.namespace === undefined ? !clusterScoped(o) : !admitted(o.metadata.namespace)))
+        .map((o) => `${id(o)} in namespace '${o.metadata.namespace ?? '(cluster)'}'`);
+      expect(refused).toEqual([]);
+      expect(admitted(spec.destination.namespace as string)).toBe(true);
+    },
+  );
+
+  test("the guard's access in Argo CD's namespace is applied with the AppProject, not synced: a Role and its binding only", () => {
+    const inArgoCd = objects.filter(
+      (o) => o.metadata.namespace === GITOPS_SOURCE.argocdNamespace && !['AppProject', 'Application'].includes(o.kind),
+    );
+    expect(inArgoCd.map((o) => o.kind).sort()).toEqual(['Role', 'RoleBinding']);
+    const rules = (inArgoCd.find((o) => o.kind === 'Role') as Any).rules as Any[];
+    expect(rules.flatMap((r) => r.verbs as string[]).sort()).toEqual(['create', 'get', 'list', 'patch', 'watch']);
   });
 });
 
