@@ -1,8 +1,12 @@
 # syntax=docker/dockerfile:1.7
-# The Hello App image. One image, two commands (ARCHITECTURE.md, "Runtime contract of the image"):
+# The Hello App image family: one build, two targets on the same base layers.
+# The service (`runtime`, the default target), two commands (ARCHITECTURE.md, "Runtime contract of the image"):
 #   docker run IMAGE                          serve the API on port 8080
 #   docker run IMAGE migrate                  apply pending migrations (the Argo CD PreSync Job)
 #   docker run IMAGE migrate --check --wait   exit 0 once the schema is current (the init container)
+# The release tool (`docker build --target release`), pushed as hello-release, which runs the in-cluster guard:
+#   docker run RELEASE_IMAGE                  release guard (settings from flags and the environment)
+#   docker run RELEASE_IMAGE status           any other release command
 # The build runs the same npm commands as .ci/run (npm ci, which generates the Prisma client in postinstall, then
 # npm run build), so a green CI run proves these steps even on machines without a Docker engine.
 #
@@ -29,9 +33,11 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build \
   && test -f dist/service/main.js \
+  && test -f dist/release/main.js \
   && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM ${NODE_IMAGE} AS runtime
+# What both targets share, layer for layer: node and the built code.
+FROM ${NODE_IMAGE} AS base
 # The runtime needs only `node`: npm, npx and corepack go, with the findings a scanner would report in them.
 RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
     /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack
@@ -43,6 +49,23 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma/migrations ./prisma/migrations
+
+# The release tool and its in-cluster guard. The gitops writer shells out to git (HTTPS to the git host, hence the
+# CA certificates); Debian's packages, no recommends, no package lists left behind.
+FROM base AS release
+RUN apt-get update \
+  && apt-get install --yes --no-install-recommends git ca-certificates \
+  && rm -rf /var/lib/apt/lists/*
+# git reads and writes its per-user files under $HOME: /tmp, the one writable mount next to a read-only root (the
+# guard's Deployment mounts an emptyDir there; `docker run --read-only --tmpfs /tmp` does the same).
+ENV HOME=/tmp
+# The same numeric, non-root user as the service (and the manifests' runAsUser).
+USER 10001:10001
+ENTRYPOINT ["node", "dist/release/main.js"]
+CMD ["guard"]
+
+# The service. Last, so a plain `docker build .` (compose, make image) builds it.
+FROM base AS runtime
 # A numeric, non-root user with no entry in /etc/passwd: Kubernetes' runAsNonRoot can verify a numeric USER.
 USER 10001:10001
 EXPOSE 8080

@@ -1,7 +1,34 @@
-// The release guard's platform facts, once: its namespace, names, port, Lease, timings and where it may connect.
-// The guard's constructs (cdk8s/constructs/guard-*.ts) and the guard's own defaults (release/guard) both read these.
+// The release guard's platform facts, once: its image, namespace, names, port, Lease, timings and where it may
+// connect. The guard's constructs (cdk8s/constructs/guard-*.ts) and the guard's own defaults (release/guard) read these.
 import { z } from 'zod';
-import { imageSchema } from './release-record';
+import { ENVIRONMENT_NAMES, ENVIRONMENTS } from './environments';
+import { imageSchema, parseImage } from './release-record';
+
+/** The ECR repository of the release tool's image (the Dockerfile's `release` target); release.yml pushes to it. */
+export const RELEASE_IMAGE_REPOSITORY = 'hello-release';
+
+/** The registry the environments pull the service from: the release tool's image lives next to it. */
+function serviceRegistry(): string {
+  const registries = [...new Set(ENVIRONMENT_NAMES.map((name) => ENVIRONMENTS[name].imageRepository.split('/')[0]!))];
+  if (registries.length !== 1) {
+    throw new Error(
+      `the environments pull from several registries (${registries.join(', ')}): say which one holds '${RELEASE_IMAGE_REPOSITORY}'`,
+    );
+  }
+  return registries[0]!;
+}
+
+/**
+ * The guard's image, pinned by digest so that a re-pushed tag can never change what runs the rollbacks: the
+ * Dockerfile's `release` target (the service's image family plus git; entrypoint `node dist/release/main.js`, command
+ * `guard`), which release.yml builds, scans and pushes to `hello-release` in the service's ECR registry.
+ *
+ * Upgrading the guard is a reviewed change, not a side effect of a release (it is what rolls releases back): copy
+ * the digest release.yml's image job writes to its summary ("Pushed `…/hello-release@sha256:…`") into
+ * GUARD_IMAGE_DIGEST, run `npm run synth`, commit; Argo CD rolls the Deployment. The value below is the bootstrap
+ * placeholder until the first push.
+ */
+export const GUARD_IMAGE_DIGEST = 'sha256:171a528a00f8c920494f026c566f7d206e8fdbd13d81eaffe5140b270d5eab72';
 
 const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'an IPv4 CIDR such as "10.0.0.0/16"');
 const namespaceName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Kubernetes namespace name');
@@ -11,8 +38,11 @@ export const guardPlatformSchema = z.strictObject({
   namespace: namespaceName,
   /** Deployment, ServiceAccount, Lease and RBAC objects share this name. */
   name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/),
-  /** The release tool's image (same code base as release/), pinned by version tag or digest, never latest. */
-  image: imageSchema,
+  /** The release tool's image (same code base as release/), pinned by digest. */
+  image: imageSchema.refine(
+    (s) => parseImage(s).digest !== undefined,
+    'an image pinned by digest: <repository>@sha256:<64 hex>',
+  ),
   /** The cluster DNS pods the guard resolves names with. */
   dns: z.strictObject({ namespace: namespaceName, podLabels: z.record(z.string(), z.string()) }),
   replicas: z.number().int().min(2).max(5),
@@ -54,7 +84,7 @@ export type GuardPlatform = z.infer<typeof guardPlatformSchema>;
 export const GUARD_PLATFORM: GuardPlatform = guardPlatformSchema.parse({
   namespace: 'hello-platform',
   name: 'hello-release-guard',
-  image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello-release:0.1.0',
+  image: `${serviceRegistry()}/${RELEASE_IMAGE_REPOSITORY}@${GUARD_IMAGE_DIGEST}`,
   dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
   replicas: 2,
   port: 8081,

@@ -16,13 +16,16 @@ export interface GuardWorkloadProps {
   /** @default 2 */
   readonly replicas?: number;
   readonly port: number;
-  /** The guard's arguments after `hello-release guard`. */
+  /** The guard's arguments after `guard`: the image's entrypoint runs the release tool (Dockerfile, `release` target). */
   readonly args: readonly string[];
   /** Plain environment variables (Prometheus URL, gitops repository). */
   readonly env: Record<string, string>;
   /** The Secret and key holding git's HTTP header. */
   readonly gitHeader: { readonly secretName: string; readonly key: string; readonly host: string };
-  readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
+  readonly resources: {
+    readonly requests: { cpu: string; memory: string };
+    readonly limits: { cpu: string; memory: string };
+  };
   /** Seconds to finish a reconcile and hand the Lease back after SIGTERM. @default 30 */
   readonly terminationGracePeriodSeconds?: number;
 }
@@ -31,7 +34,10 @@ export class GuardWorkload extends Construct {
   constructor(scope: Construct, id: string, props: GuardWorkloadProps) {
     super(scope, id);
     const replicas = props.replicas ?? 2;
-    if (replicas < 2) throw new Error(`'replicas' is ${replicas}: the guard runs at least 2 so a standby takes over the Lease when the leader goes`);
+    if (replicas < 2)
+      throw new Error(
+        `'replicas' is ${replicas}: the guard runs at least 2 so a standby takes over the Lease when the leader goes`,
+      );
     const q = (s: string) => k8s.Quantity.fromString(s);
     const httpGet = (path: string) => ({ path, port: k8s.IntOrString.fromString('metrics') });
     const fieldRef = (fieldPath: string): k8s.EnvVarSource => ({ fieldRef: { fieldPath } });
@@ -41,7 +47,10 @@ export class GuardWorkload extends Construct {
         replicas,
         selector: { matchLabels: props.selector },
         revisionHistoryLimit: 5,
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) },
+        },
         template: {
           metadata: { labels: props.labels },
           spec: {
@@ -55,7 +64,7 @@ export class GuardWorkload extends Construct {
                 name: 'guard',
                 image: props.image,
                 imagePullPolicy: 'IfNotPresent',
-                command: ['hello-release'],
+                // No command: the image's ENTRYPOINT runs the release tool, these replace its CMD.
                 args: ['guard', ...props.args],
                 env: [
                   { name: 'POD_NAME', valueFrom: fieldRef('metadata.name') },
@@ -64,20 +73,48 @@ export class GuardWorkload extends Construct {
                   // git reads extra configuration from the environment: one header for the git host only.
                   { name: 'GIT_CONFIG_COUNT', value: '1' },
                   { name: 'GIT_CONFIG_KEY_0', value: `http.https://${props.gitHeader.host}/.extraheader` },
-                  { name: 'GIT_CONFIG_VALUE_0', valueFrom: { secretKeyRef: { name: props.gitHeader.secretName, key: props.gitHeader.key } } },
+                  {
+                    name: 'GIT_CONFIG_VALUE_0',
+                    valueFrom: { secretKeyRef: { name: props.gitHeader.secretName, key: props.gitHeader.key } },
+                  },
                   { name: 'HOME', value: TMP_MOUNT.mountPath },
                 ],
                 ports: [{ name: 'metrics', containerPort: props.port, protocol: 'TCP' }],
-                resources: { requests: { cpu: q(props.resources.requests.cpu), memory: q(props.resources.requests.memory) }, limits: { cpu: q(props.resources.limits.cpu), memory: q(props.resources.limits.memory) } },
+                resources: {
+                  requests: { cpu: q(props.resources.requests.cpu), memory: q(props.resources.requests.memory) },
+                  limits: { cpu: q(props.resources.limits.cpu), memory: q(props.resources.limits.memory) },
+                },
                 securityContext: containerSecurityContext(),
-                startupProbe: { httpGet: httpGet(PATHS.health), periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 2 },
-                readinessProbe: { httpGet: httpGet(PATHS.ready), periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 2 },
-                livenessProbe: { httpGet: httpGet(PATHS.health), periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
+                startupProbe: {
+                  httpGet: httpGet(PATHS.health),
+                  periodSeconds: 2,
+                  failureThreshold: 30,
+                  timeoutSeconds: 2,
+                },
+                readinessProbe: {
+                  httpGet: httpGet(PATHS.ready),
+                  periodSeconds: 5,
+                  failureThreshold: 3,
+                  timeoutSeconds: 2,
+                },
+                livenessProbe: {
+                  httpGet: httpGet(PATHS.health),
+                  periodSeconds: 10,
+                  failureThreshold: 3,
+                  timeoutSeconds: 2,
+                },
                 volumeMounts: [TMP_MOUNT],
               },
             ],
             volumes: [TMP_VOLUME],
-            topologySpreadConstraints: [{ topologyKey: 'kubernetes.io/hostname', maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: props.selector } }],
+            topologySpreadConstraints: [
+              {
+                topologyKey: 'kubernetes.io/hostname',
+                maxSkew: 1,
+                whenUnsatisfiable: 'DoNotSchedule',
+                labelSelector: { matchLabels: props.selector },
+              },
+            ],
           },
         },
       },

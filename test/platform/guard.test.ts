@@ -9,7 +9,7 @@ import { GuardAccess } from '../../cdk8s/constructs/guard-access';
 import { GuardWorkload } from '../../cdk8s/constructs/guard-workload';
 import { GITOPS_SOURCE } from '../../cdk8s/gitops-source';
 import { GUARD_FOLDER, guardArgoCdObjects, guardPlatformObjects } from '../../cdk8s/guard-manifests';
-import { GUARD_PLATFORM } from '../../cdk8s/guard-platform';
+import { GUARD_PLATFORM, guardPlatformSchema } from '../../cdk8s/guard-platform';
 import { readManifests, ROOT, type Manifest } from './support/manifests';
 import { schemaErrors, unknownFields } from './support/kube-schemas';
 
@@ -136,6 +136,17 @@ test('git credentials: an ExternalSecret through the IRSA ServiceAccount, no Sec
   expect(ofKind('ServiceAccount')[0]!.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe(
     p.gitCredentials.roleArn,
   );
+});
+
+test("the guard's image must be pinned by digest: a re-pushed tag must not change what runs the rollbacks", () => {
+  expect(guardPlatformSchema.safeParse(GUARD_PLATFORM).success).toBe(true);
+  const tagged = guardPlatformSchema.safeParse({
+    ...GUARD_PLATFORM,
+    image: GUARD_PLATFORM.image.replace(/@sha256:.*/, ':0.1.0'),
+  });
+  expect(tagged.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+    'image: an image pinned by digest: <repository>@sha256:<64 hex>',
+  ]);
 });
 
 describe('the constructs refuse unsafe combinations, naming the props', () => {
