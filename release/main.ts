@@ -7,7 +7,7 @@ import { promote } from './actions/promote';
 import { rollback } from './actions/rollback';
 import { status } from './actions/status';
 import { verify } from './actions/verify';
-import { milliseconds, parseCommand, UsageError, USAGE, type Command } from './cli/args';
+import { GUARD_COMMAND, milliseconds, parseCommand, UsageError, USAGE, type Command } from './cli/args';
 import { KubernetesClusterReader, loadKubeConfig } from './cluster/cluster-reader';
 import { cdk8sSynth } from './default-synth';
 import { exitCode } from './gates/outcomes';
@@ -16,8 +16,13 @@ import { runGuard } from './guard/main';
 import { appendJobSummary } from './report/job-summary';
 import { actionText } from './report/text-report';
 
-function run(cmd: Command): Promise<ActionResult> {
-  const ctx: ReleaseContext = { gitops: cmd.gitops, ...(cmd.branch ? { branch: cmd.branch } : {}), synth: cdk8sSynth, ...(cmd.actor ? { actor: cmd.actor } : {}) };
+function run(cmd: Exclude<Command, { command: 'help' }>): Promise<ActionResult> {
+  const ctx: ReleaseContext = {
+    gitops: cmd.gitops,
+    ...(cmd.branch ? { branch: cmd.branch } : {}),
+    synth: cdk8sSynth,
+    ...(cmd.actor ? { actor: cmd.actor } : {}),
+  };
   switch (cmd.command) {
     case 'deploy':
       return deploy(ctx, { env: cmd.env, image: cmd.image, ...(cmd.version ? { version: cmd.version } : {}) });
@@ -32,7 +37,11 @@ function run(cmd: Command): Promise<ActionResult> {
         env: cmd.env,
         provider: new PrometheusProvider({ url: cmd.prometheusUrl }),
         cluster: new KubernetesClusterReader(loadKubeConfig()),
-        slo: { ...(cmd.window ? { window: cmd.window } : {}), ...(cmd.interval ? { interval: cmd.interval } : {}), ...(cmd.minSamples ? { minSamples: cmd.minSamples } : {}) },
+        slo: {
+          ...(cmd.window ? { window: cmd.window } : {}),
+          ...(cmd.interval ? { interval: cmd.interval } : {}),
+          ...(cmd.minSamples ? { minSamples: cmd.minSamples } : {}),
+        },
         clusterTimeoutMs: milliseconds(cmd.clusterTimeout),
         pollMs: milliseconds(cmd.poll),
       });
@@ -41,7 +50,7 @@ function run(cmd: Command): Promise<ActionResult> {
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // The guard is a long-running operator with options of its own (release/guard/guard-args.ts).
-  if (argv[0] === 'guard') return runGuard(argv.slice(1), env);
+  if (argv[0] === GUARD_COMMAND) return runGuard(argv.slice(1), env);
   let cmd: Command;
   try {
     cmd = parseCommand(argv, env);
@@ -49,6 +58,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`release: ${e.message}\n\n${USAGE}\n`);
     return 1;
+  }
+  if (cmd.command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
   }
   const result = await run(cmd);
   process.stdout.write(cmd.json ? `${JSON.stringify(result, null, 2)}\n` : `${actionText(result)}\n`);

@@ -13,8 +13,14 @@ export const USAGE = `usage: release <command> [options]
   promote  --from <env> --to <env>
   rollback --env <env> [--to <image>] --reason "<text>"
   status
+  guard    --gitops <path|url> --prometheus-url <url> [options]   the in-cluster operator: re-checks live
+           releases with the same gates and rolls back through git (release guard --help)
+  help     this text (also --help, -h)
 common:    [--gitops <path|url>] [--branch <name>] [--json] [--actor <who>]
 exit codes: 0 passed/done, 1 a gate failed or the action was refused, 2 the tool could not decide`;
+
+/** The command that runs the guard, with options of its own (release/guard/guard-args.ts). */
+export const GUARD_COMMAND = 'guard';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -33,7 +39,13 @@ const common = {
 };
 
 const command = z.discriminatedUnion('command', [
-  z.strictObject({ command: z.literal('deploy'), env: z.literal('dev', { error: "deploy takes builds into dev only; other environments get images with 'promote'" }), image: imageSchema, version: versionSchema.optional(), ...common }),
+  z.strictObject({
+    command: z.literal('deploy'),
+    env: z.literal('dev', { error: "deploy takes builds into dev only; other environments get images with 'promote'" }),
+    image: imageSchema,
+    version: versionSchema.optional(),
+    ...common,
+  }),
   z.strictObject({
     command: z.literal('verify'),
     env,
@@ -46,13 +58,40 @@ const command = z.discriminatedUnion('command', [
     ...common,
   }),
   z.strictObject({ command: z.literal('promote'), from: env, to: env, ...common }),
-  z.strictObject({ command: z.literal('rollback'), env, to: imageSchema.optional(), reason: z.string().min(1, 'give the reason for the rollback').max(2000), ...common }),
+  z.strictObject({
+    command: z.literal('rollback'),
+    env,
+    to: imageSchema.optional(),
+    reason: z.string().min(1, 'give the reason for the rollback').max(2000),
+    ...common,
+  }),
   z.strictObject({ command: z.literal('status'), ...common }),
+  z.strictObject({ command: z.literal('help') }),
 ]);
 export type Command = z.infer<typeof command>;
 
-const STRING_OPTIONS = ['env', 'image', 'version', 'prometheus-url', 'window', 'interval', 'min-samples', 'cluster-timeout', 'poll', 'from', 'to', 'reason', 'gitops', 'branch', 'actor'] as const;
-const OPTIONS: Record<string, { type: 'string' | 'boolean' }> = { ...Object.fromEntries(STRING_OPTIONS.map((o) => [o, { type: 'string' as const }])), json: { type: 'boolean' } };
+const STRING_OPTIONS = [
+  'env',
+  'image',
+  'version',
+  'prometheus-url',
+  'window',
+  'interval',
+  'min-samples',
+  'cluster-timeout',
+  'poll',
+  'from',
+  'to',
+  'reason',
+  'gitops',
+  'branch',
+  'actor',
+] as const;
+const OPTIONS: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+  ...Object.fromEntries(STRING_OPTIONS.map((o) => [o, { type: 'string' as const }])),
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -68,16 +107,31 @@ export function parseCommand(argv: readonly string[], environment: NodeJS.Proces
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  // Asking for help is never an error, whatever else the command line holds.
+  if (parsed.values.help === true) return { command: 'help' };
   const [name, ...extra] = parsed.positionals;
   if (!name) throw new UsageError('no command given');
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
   const values: Record<string, unknown> = { command: name };
   for (const [k, v] of Object.entries(parsed.values)) values[camel(k)] = v;
-  if (name === 'verify' && values.prometheusUrl === undefined && environment.PROMETHEUS_URL) values.prometheusUrl = environment.PROMETHEUS_URL;
-  if (values.actor === undefined && environment.GITHUB_ACTIONS) values.actor = `github-actions ${environment.GITHUB_REPOSITORY ?? ''} run ${environment.GITHUB_RUN_ID ?? ''} by ${environment.GITHUB_ACTOR ?? ''}`.replace(/\s+/g, ' ').trim();
+  if (name === 'verify' && values.prometheusUrl === undefined && environment.PROMETHEUS_URL)
+    values.prometheusUrl = environment.PROMETHEUS_URL;
+  if (values.actor === undefined && environment.GITHUB_ACTIONS)
+    values.actor =
+      `github-actions ${environment.GITHUB_REPOSITORY ?? ''} run ${environment.GITHUB_RUN_ID ?? ''} by ${environment.GITHUB_ACTOR ?? ''}`
+        .replace(/\s+/g, ' ')
+        .trim();
   const result = command.safeParse(values);
   if (!result.success) {
-    throw new UsageError(result.error.issues.map((i) => (i.path.length ? `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}` : i.message)).join('\n'));
+    throw new UsageError(
+      result.error.issues
+        .map((i) =>
+          i.path.length
+            ? `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`
+            : i.message,
+        )
+        .join('\n'),
+    );
   }
   return result.data;
 }

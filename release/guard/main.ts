@@ -8,21 +8,30 @@ import { KubernetesClusterReader, loadKubeConfig } from '../cluster/cluster-read
 import { cdk8sSynth } from '../default-synth';
 import { PrometheusProvider } from '../gates/prometheus-provider';
 import { ReleaseGuard } from './guard';
-import { GUARD_USAGE, parseGuardCommand, type GuardCommand } from './guard-args';
+import { GUARD_USAGE, parseGuardCommand, type GuardInvocation } from './guard-args';
 import { GUARD_CONTROLLER, KubernetesEventSink } from './guard-events';
 import { GuardMetrics } from './guard-metrics';
 import { startGuardServer } from './guard-server';
 
 export async function runGuard(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let cmd: GuardCommand;
+  let invocation: GuardInvocation;
   try {
-    cmd = parseGuardCommand(argv, env);
+    invocation = parseGuardCommand(argv, env);
   } catch (e) {
     process.stderr.write(`release guard: ${(e as Error).message}\n\n${GUARD_USAGE}\n`);
     return 1;
   }
+  if ('help' in invocation) {
+    process.stdout.write(`${GUARD_USAGE}\n`);
+    return 0;
+  }
+  const cmd = invocation;
   const identity = cmd.settings.lease.identity;
-  const log = pino({ base: { component: 'release-guard', identity }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } });
+  const log = pino({
+    base: { component: 'release-guard', identity },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  });
   const kc = loadKubeConfig();
   const metrics = new GuardMetrics();
   const guard = new ReleaseGuard({
@@ -31,12 +40,26 @@ export async function runGuard(argv: readonly string[], env: NodeJS.ProcessEnv =
     events: new KubernetesEventSink(kc.makeApiClient(k8s.EventsV1Api), identity, (m) => log.warn({}, m)),
     reader: new KubernetesClusterReader(kc),
     provider: new PrometheusProvider({ url: cmd.prometheusUrl }),
-    release: { gitops: cmd.gitops, ...(cmd.branch ? { branch: cmd.branch } : {}), synth: cdk8sSynth, actor: `${GUARD_CONTROLLER} ${identity}` },
+    release: {
+      gitops: cmd.gitops,
+      ...(cmd.branch ? { branch: cmd.branch } : {}),
+      synth: cdk8sSynth,
+      actor: `${GUARD_CONTROLLER} ${identity}`,
+    },
     metrics,
     log,
   });
   const server = await startGuardServer(cmd.port, metrics, guard);
-  log.info({ port: server.port, environments: cmd.settings.environments, intervalMs: cmd.settings.intervalMs, failuresToRollback: cmd.settings.failuresToRollback, lease: cmd.settings.lease }, 'release guard started');
+  log.info(
+    {
+      port: server.port,
+      environments: cmd.settings.environments,
+      intervalMs: cmd.settings.intervalMs,
+      failuresToRollback: cmd.settings.failuresToRollback,
+      lease: cmd.settings.lease,
+    },
+    'release guard started',
+  );
   guard.start();
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', resolve);

@@ -132,6 +132,7 @@ describe('ci.yml, the development pipeline', () => {
     expect(scanned.sort()).toEqual(builds.map((s) => s.with?.tags).sort());
     expect(commands).toMatch(/docker run --rm --read-only --tmpfs \/tmp --cap-drop ALL[^\n]*\n[^\n]*"\$RELEASE_IMAGE"/);
     expect(commands).toMatch(/git clone --quiet \/tmp\/origin \/tmp\/clone/);
+    expect(commands).toContain('node dist/release/main.js guard --help');
   });
 });
 

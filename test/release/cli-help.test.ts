@@ -1,0 +1,33 @@
+// `npm run release -- … --help` as a real process (release/main.ts through tsx on this Node): asking for help prints
+// the usage on stdout and exits 0, for the release tool and for its guard.
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { GUARD_COMMAND, USAGE } from '../../release/cli/args';
+import { GUARD_USAGE } from '../../release/guard/guard-args';
+
+const ROOT = resolve(__dirname, '../..');
+
+function release(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'release/main.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test.each([['--help'], ['-h']])(`release ${GUARD_COMMAND} %s prints the guard's usage and exits 0`, (flag) => {
+  expect(release(GUARD_COMMAND, flag)).toEqual({ status: 0, stdout: `${GUARD_USAGE}\n`, stderr: '' });
+});
+
+test('release --help prints the usage, which lists the guard, and exits 0', () => {
+  expect(release('--help')).toEqual({ status: 0, stdout: `${USAGE}\n`, stderr: '' });
+});
+
+test('a wrong option still fails with the usage on stderr', () => {
+  const r = release(GUARD_COMMAND, '--bogus');
+  expect(r.status).toBe(1);
+  expect(r.stderr).toContain("Unknown option '--bogus'");
+  expect(r.stderr).toContain(GUARD_USAGE);
+});
