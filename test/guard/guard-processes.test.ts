@@ -45,9 +45,12 @@ function badRelease(): Server {
   const started = Date.now();
   return createServer((_req, res) => {
     const n = ((Date.now() - started) / 1000) * 10;
-    const l = (status: string) => `{${METRICS.labels.route}="/hello/:username",${METRICS.labels.method}="GET",${METRICS.labels.statusCode}="${status}",${METRICS.labels.release}="${releaseId(v2)}"}`;
+    const l = (status: string) =>
+      `{${METRICS.labels.route}="/hello/:username",${METRICS.labels.method}="GET",${METRICS.labels.statusCode}="${status}",${METRICS.labels.release}="${releaseId(v2)}"}`;
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(`# TYPE ${METRICS.requestsTotal} counter\n${METRICS.requestsTotal}${l('200')} ${n * 0.8}\n${METRICS.requestsTotal}${l('500')} ${n * 0.2}\n`);
+    res.end(
+      `# TYPE ${METRICS.requestsTotal} counter\n${METRICS.requestsTotal}${l('200')} ${n * 0.8}\n${METRICS.requestsTotal}${l('500')} ${n * 0.2}\n`,
+    );
   });
 }
 
@@ -60,7 +63,10 @@ beforeAll(async () => {
   exporter = badRelease();
   await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', r));
   const port = (exporter.address() as { port: number }).port;
-  prometheus = await startPrometheus({ targets: [{ job: 'hello-app', address: `127.0.0.1:${port}`, labels: { namespace: NAMESPACE(env) } }], scrapeInterval: '1s' });
+  prometheus = await startPrometheus({
+    targets: [{ job: 'hello-app', address: `127.0.0.1:${port}`, labels: { namespace: NAMESPACE(env) } }],
+    scrapeInterval: '1s',
+  });
 });
 
 afterAll(async () => {
@@ -77,8 +83,34 @@ afterAll(async () => {
 function guard(identity: string): GuardProcess {
   const g = runGuardProcess(
     identity,
-    ['--env', env, '--gitops', remote.url, '--prometheus-url', prometheus.url, '--interval', '1s', '--failures', '2', '--window', '10s', '--slo-interval', '2s', '--min-samples', '3',
-      '--lease-namespace', 'hello-platform', '--lease-duration', `${LEASE_SECONDS}s`, '--renew-deadline', '1500ms', '--retry-period', `${RETRY_MS}ms`, '--port', '0'],
+    [
+      '--env',
+      env,
+      '--gitops',
+      remote.url,
+      '--prometheus-url',
+      prometheus.url,
+      '--interval',
+      '1s',
+      '--failures',
+      '2',
+      '--window',
+      '10s',
+      '--slo-interval',
+      '2s',
+      '--min-samples',
+      '3',
+      '--lease-namespace',
+      'hello-platform',
+      '--lease-duration',
+      `${LEASE_SECONDS}s`,
+      '--renew-deadline',
+      '1500ms',
+      '--retry-period',
+      `${RETRY_MS}ms`,
+      '--port',
+      '0',
+    ],
     { KUBECONFIG: kubeconfig },
   );
   guards.push(g);
@@ -86,7 +118,10 @@ function guard(identity: string): GuardProcess {
 }
 
 const leading = (l: Record<string, unknown>) => l.msg === 'started leading';
-const lease = () => kubeConfig(kubeconfig).makeApiClient(k8s.CoordinationV1Api).readNamespacedLease({ name: 'hello-release-guard', namespace: 'hello-platform' });
+const lease = () =>
+  kubeConfig(kubeconfig)
+    .makeApiClient(k8s.CoordinationV1Api)
+    .readNamespacedLease({ name: 'hello-release-guard', namespace: 'hello-platform' });
 
 test('two guards: only the leader writes; it dies, the other takes over within the lease duration; SIGTERM hands the Lease back', async () => {
   const [a, b] = [guard('guard-a'), guard('guard-b')];
@@ -107,7 +142,8 @@ test('two guards: only the leader writes; it dies, the other takes over within t
   expect((await lease()).spec?.holderIdentity).toBe(leader.identity);
 
   // Both answer their probes; /metrics says who leads and what the leader did.
-  const port = async (g: GuardProcess) => (await g.waitForLine((l) => l.msg === 'release guard started')).port as number;
+  const port = async (g: GuardProcess) =>
+    (await g.waitForLine((l) => l.msg === 'release guard started')).port as number;
   const get = async (g: GuardProcess, path: string) => {
     const res = await fetch(`http://127.0.0.1:${await port(g)}${path}`);
     return { status: res.status, text: await res.text() };
@@ -116,9 +152,17 @@ test('two guards: only the leader writes; it dies, the other takes over within t
     expect((await get(g, '/healthz')).status).toBe(200);
     expect((await get(g, '/readyz')).status).toBe(200);
   }
+  // The counter moves just after the push the remote already shows: wait for it rather than race it.
+  const committedRollbacks = /^release_guard_rollbacks_total\{env="dev",result="committed"\} (\d+)$/m;
+  await waitFor(
+    'the leader to count its rollback',
+    async () => committedRollbacks.test((await get(leader, '/metrics')).text),
+    10_000,
+    100,
+  );
   const leaderMetrics = (await get(leader, '/metrics')).text;
   expect(leaderMetrics).toMatch(/^release_guard_leader 1$/m);
-  expect(leaderMetrics).toMatch(/^release_guard_rollbacks_total\{env="dev",result="committed"\} 1$/m);
+  expect(committedRollbacks.exec(leaderMetrics)?.[1]).toBe('1');
   expect(leaderMetrics).toMatch(/^release_guard_verdicts_total\{env="dev",verdict="breach"\} [2-9]$/m);
   expect(leaderMetrics).toMatch(/^release_guard_last_evaluation_timestamp_seconds\{env="dev"\} \d+/m);
   expect((await get(follower, '/metrics')).text).toMatch(/^release_guard_leader 0$/m);
@@ -129,7 +173,9 @@ test('two guards: only the leader writes; it dies, the other takes over within t
   leader.child.kill('SIGKILL');
   const takeover = await follower.waitForLine(leading, 15_000);
   const takeoverMs = takeover.receivedAt - killedAt;
-  console.log(`release guard: leader killed → follower leading after ${(takeoverMs / 1000).toFixed(2)} s (lease duration ${LEASE_SECONDS} s, retry ${RETRY_MS} ms)`);
+  console.log(
+    `release guard: leader killed → follower leading after ${(takeoverMs / 1000).toFixed(2)} s (lease duration ${LEASE_SECONDS} s, retry ${RETRY_MS} ms)`,
+  );
   expect(takeoverMs).toBeLessThanOrEqual(LEASE_SECONDS * 1000 + 4 * RETRY_MS + 500);
   expect((await lease()).spec).toMatchObject({ holderIdentity: follower.identity, leaseTransitions: 1 });
   // The new leader evaluates, finds the rollback not applied yet, and writes no second rollback.
@@ -144,7 +190,9 @@ test('two guards: only the leader writes; it dies, the other takes over within t
   expect(await follower.exited).toBe(0);
   await follower.waitForLine((l) => l.msg === 'release guard stopped', 1000);
   const handover = await c.waitForLine(leading, 10_000);
-  console.log(`release guard: SIGTERM → successor leading after ${((handover.receivedAt - stoppedAt) / 1000).toFixed(2)} s`);
+  console.log(
+    `release guard: SIGTERM → successor leading after ${((handover.receivedAt - stoppedAt) / 1000).toFixed(2)} s`,
+  );
   expect(handover.receivedAt - stoppedAt).toBeLessThan(LEASE_SECONDS * 1000);
   expect((await lease()).spec?.holderIdentity).toBe('guard-c');
   c.child.kill('SIGTERM');
