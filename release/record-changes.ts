@@ -121,7 +121,7 @@ export function rollback(record: ReleaseRecord, input: RollbackInput): Change {
     record: {
       ...record,
       current: { ...release, since: iso(input.at), from: env, action: 'rollback' },
-      bad: markBad ? [...record.bad, { image: leaving!.image, at: iso(input.at), reason: input.reason }] : record.bad,
+      bad: markBad ? [...record.bad, { image: leaving.image, at: iso(input.at), reason: input.reason }] : record.bad,
       history: withHistory(record, { at: iso(input.at), action: 'rollback', image, release: release.release, from: env, outcome: 'succeeded', reason: input.reason, ...(input.figures ? { figures: input.figures } : {}), ...(input.actor ? { actor: input.actor } : {}) }),
     },
     decision: { env, action: 'rollback', title: `roll back to ${release.release}${leaving ? ` from ${leaving.release}` : ''}`, image, release: release.release, ...(leaving ? { replaces: leaving.image } : {}), from: env, why: input.reason, ...(input.figures ? { figures: input.figures } : {}), ...(input.actor ? { actor: input.actor } : {}) },

@@ -25,7 +25,7 @@ export interface UserChanges {
 
 /** For a database no other process writes: the cache's own invalidation after each write is all there is. */
 export function localUserChanges(): UserChanges {
-  return { live: true, ready: Promise.resolve(), subscribe: () => undefined, close: async () => undefined };
+  return { live: true, ready: Promise.resolve(), subscribe: () => undefined, close: () => Promise.resolve() };
 }
 
 export interface ListenOptions {

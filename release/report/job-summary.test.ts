@@ -31,7 +31,7 @@ const result: ActionResult<VerifyDetail> = { action: 'verify', outcome: 'fail', 
 test('the job summary tables every gate with its query, values, threshold and rule, and charts error ratio and p99', () => {
   const md = actionMarkdown(result);
   expect(md).toContain('| ❌ | errorRatio | `sum(rate(x{a="1"}[2m])) / sum(rate(y[2m]))` | 0.2, 0.3 | ≤ 0.05 ratio | failureLimit 2: 2 consecutive failures |');
-  expect(md).toMatch(/```mermaid\nxychart-beta\n  title "Error ratio \(threshold 0\.05 ratio\)"\n  x-axis \["10:00:00", "10:00:20"\]/);
+  expect(md).toMatch(/```mermaid\nxychart-beta\n {2}title "Error ratio \(threshold 0\.05 ratio\)"\n {2}x-axis \["10:00:00", "10:00:20"\]/);
   expect(md).toContain('line [0.2, 0.3]');
   expect(md).toMatch(/title "p99 latency/);
   expect(md).toContain('line [0.05, 0]');

@@ -20,7 +20,7 @@ export type Decided = Extract<rules.Change, { kind: 'changed' }> | { readonly ki
 export const decide = defineStep({
   name: 'decide',
   input,
-  async run(i) {
+  run(i) {
     const change: rules.Change = (() => {
       switch (i.action) {
         case 'deploy':

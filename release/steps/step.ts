@@ -1,6 +1,6 @@
 // A release action is a sequence of small named steps. Each step validates its input with a strict schema and
 // returns a typed result; the runner stops at the first failed or errored step, so nothing after it runs.
-import { z } from 'zod';
+import type { z } from 'zod';
 
 export type StepResult<O> =
   | { readonly status: 'succeeded'; readonly value: O; readonly note?: string }
@@ -15,7 +15,8 @@ export interface Step<S extends z.ZodType, O> {
   /** verb-object, e.g. "push-commit" */
   readonly name: string;
   readonly input: S;
-  run(input: z.infer<S>): Promise<StepResult<O>>;
+  /** A pure step answers at once; a step that does I/O returns a promise. */
+  run(input: z.infer<S>): StepResult<O> | Promise<StepResult<O>>;
 }
 
 export function defineStep<S extends z.ZodType, O>(step: Step<S, O>): Step<S, O> {

@@ -4,8 +4,11 @@ import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../cdk8s/environment
 import { workspaceSchema } from '../gitops/workspace';
 import { defineStep, failed, succeeded } from './step';
 
-/** cdk8s/synth.ts's `synthEnvironment`: reads <gitopsDir>/<env>/release.json, rewrites that environment's YAML. */
-export type Synthesizer = (env: EnvironmentName, gitopsDir: string) => unknown | Promise<unknown>;
+/**
+ * cdk8s/synth.ts's `synthEnvironment`: reads <gitopsDir>/<env>/release.json, rewrites that environment's YAML.
+ * What it returns is ignored, except that a promise is awaited.
+ */
+export type Synthesizer = (env: EnvironmentName, gitopsDir: string) => unknown;
 
 export const synthesize = defineStep({
   name: 'synthesize',

@@ -114,7 +114,7 @@ afterAll(async () => {
   await Promise.all(
     services.map((s) =>
       s.exitCode !== null
-        ? undefined
+        ? Promise.resolve()
         : new Promise((r) => {
             const force = setTimeout(() => s.kill('SIGKILL'), 5000);
             s.once('exit', () => r(clearTimeout(force)));

@@ -145,6 +145,7 @@ export class KubeApiDouble {
         const existed = this.objects.delete(key(name!));
         return existed ? send(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success' }) : status(res, 404, 'NotFound', `${plural} "${name}" not found`);
       }
+      case undefined:
       default:
         return status(res, 405, 'MethodNotAllowed', `${req.method} is not supported by the double`);
     }
