@@ -12,7 +12,9 @@ export function runningRelease(env: Environment, record: ReleaseRecord, where: s
     throw new Error(`${where}: field 'environment' is '${record.environment}', expected '${env.name}'`);
   }
   if (!record.current) {
-    throw new Error(`${where}: field 'current' is absent: nothing to run yet; deploy a first release with the release tool`);
+    throw new Error(
+      `${where}: field 'current' is absent: nothing to run yet; deploy a first release with the release tool`,
+    );
   }
   const { image, release } = record.current;
   const ref = parseImage(image);

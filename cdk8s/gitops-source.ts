@@ -17,7 +17,9 @@ export type GitopsSource = z.infer<typeof gitopsSourceSchema>;
 function parse(value: unknown): GitopsSource {
   const result = gitopsSourceSchema.safeParse(value);
   if (result.success) return result.data;
-  throw new Error(result.error.issues.map((i) => `gitops source: field '${i.path.join('.')}': ${i.message}`).join('\n'));
+  throw new Error(
+    result.error.issues.map((i) => `gitops source: field '${i.path.join('.')}': ${i.message}`).join('\n'),
+  );
 }
 
 export const GITOPS_SOURCE: GitopsSource = parse({

@@ -19,7 +19,8 @@ export const REQUIRED_VALUES = { image: 'image', release: 'release' } as const;
 
 function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable)
+    s = s.unwrap() as z.ZodType;
   return s;
 }
 
@@ -31,7 +32,11 @@ function placeholders(schema: z.ZodType, value: unknown, path: string): unknown 
     const out: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(shape)) {
       // Optional settings are present in the chart (their objects are made conditional on them).
-      out[key] = placeholders(field, (value as Record<string, unknown> | undefined)?.[key], path ? `${path}.${key}` : key);
+      out[key] = placeholders(
+        field,
+        (value as Record<string, unknown> | undefined)?.[key],
+        path ? `${path}.${key}` : key,
+      );
     }
     return out;
   }

@@ -29,7 +29,9 @@ function stringExpr(s: string, ctx: Context): string {
     parts.push(s.slice(last, m.index).replaceAll('%', '%%'));
     const [, kind, path] = m;
     if (kind === 'map') throw new Error(`map value '${path}' used inside text '${s}': pass the map whole`);
-    args.push(kind === 'list' && path === ctx.element ? '.' : kind === 'list' ? `(join "," $.Values.${path})` : valueRef(path!));
+    args.push(
+      kind === 'list' && path === ctx.element ? '.' : kind === 'list' ? `(join "," $.Values.${path})` : valueRef(path!),
+    );
     parts.push('%v');
     last = m.index + m[0].length;
   }
@@ -58,13 +60,16 @@ function listsIn(value: unknown, found = new Set<string>(), nested = true): Set<
 
 function walk(value: unknown, ctx: Context): unknown {
   if (typeof value === 'string') {
-    return value.includes('{{') || new RegExp(PLACEHOLDER.source).test(value) ? expr(ctx, `${stringExpr(value, ctx)} | toJson`) : value;
+    return value.includes('{{') || new RegExp(PLACEHOLDER.source).test(value)
+      ? expr(ctx, `${stringExpr(value, ctx)} | toJson`)
+      : value;
   }
   if (Array.isArray(value)) {
     return value.map((item) => {
       const lists = [...listsIn(item, new Set(), false)].filter((l) => l !== ctx.element);
       if (lists.length === 0) return walk(item, ctx);
-      if (lists.length > 1) throw new Error(`one array element uses several lists (${lists.join(', ')}): not expressible as one range`);
+      if (lists.length > 1)
+        throw new Error(`one array element uses several lists (${lists.join(', ')}): not expressible as one range`);
       const body = render(item, { ...ctx, element: lists[0] });
       ctx.ranges.push({ list: lists[0]!, body });
       return RANGE(ctx.ranges.length - 1);
@@ -77,7 +82,8 @@ function walk(value: unknown, ctx: Context): unknown {
       const literal = entries
         .filter(([k]) => !k.startsWith('@@hvmap:'))
         .map(([k, v]) => {
-          if (typeof v !== 'string') throw new Error(`map '${maps.join(', ')}' merged with a non-string value at '${k}'`);
+          if (typeof v !== 'string')
+            throw new Error(`map '${maps.join(', ')}' merged with a non-string value at '${k}'`);
           return `${JSON.stringify(k)} ${stringExpr(v, ctx)}`;
         });
       return expr(ctx, `mustMerge (dict ${literal.join(' ')}) ${maps.map((m) => `$.Values.${m}`).join(' ')} | toJson`);
@@ -93,7 +99,10 @@ function render(value: unknown, parent: Context): string {
   let text = toYaml(walk(value, ctx));
   text = text.replace(/^( *)- HELMRANGE(\d+)X$/gm, (_, indent: string, n: string) => {
     const { list, body } = ctx.ranges[Number(n)]!;
-    const item = body.trimEnd().split('\n').map((line, i) => (i === 0 ? `${indent}- ${line}` : `${indent}  ${line}`));
+    const item = body
+      .trimEnd()
+      .split('\n')
+      .map((line, i) => (i === 0 ? `${indent}- ${line}` : `${indent}  ${line}`));
     return [`${indent}{{- range $.Values.${list} }}`, ...item, `${indent}{{- end }}`].join('\n');
   });
   return text.replace(/HELMEXPR(\d+)X/g, (_, n: string) => `{{ ${ctx.exprs[Number(n)]} }}`);

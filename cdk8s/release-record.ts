@@ -6,7 +6,8 @@ import { ENVIRONMENT_NAMES } from './environments';
 export const RELEASE_RECORD_FILE = 'release.json';
 
 // repository (registry host, optional port, path) then @sha256:<digest> or :<tag>. A tag of "latest" is refused.
-const IMAGE = /^(?<repo>[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*)(@(?<digest>sha256:[a-f0-9]{64})|:(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))$/;
+const IMAGE =
+  /^(?<repo>[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*)(@(?<digest>sha256:[a-f0-9]{64})|:(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))$/;
 
 export interface ImageRef {
   readonly repository: string;
@@ -95,7 +96,9 @@ export function parseReleaseRecord(text: string, where: string): ReleaseRecord {
   }
   const result = releaseRecordSchema.safeParse(json);
   if (!result.success) {
-    throw new Error(result.error.issues.map((i) => `${where}: field '${i.path.join('.') || '(root)'}': ${i.message}`).join('\n'));
+    throw new Error(
+      result.error.issues.map((i) => `${where}: field '${i.path.join('.') || '(root)'}': ${i.message}`).join('\n'),
+    );
   }
   return result.data;
 }

@@ -56,8 +56,26 @@ export interface GateQuery {
 /** The three SLO gates for a scope, with the environment's thresholds. */
 export function gateQueries(slo: Slo, scope: QueryScope, window: string = slo.window): readonly GateQuery[] {
   return [
-    { gate: 'traffic', query: requestRateQuery(scope, window), threshold: slo.minRequestsPerSecond, bound: 'min', unit: 'req/s' },
-    { gate: 'errorRatio', query: errorRatioQuery(scope, window), threshold: slo.maxErrorRatio, bound: 'max', unit: 'ratio' },
-    { gate: 'latencyP99', query: latencyP99Query(scope, window), threshold: slo.maxP99LatencySeconds, bound: 'max', unit: 's' },
+    {
+      gate: 'traffic',
+      query: requestRateQuery(scope, window),
+      threshold: slo.minRequestsPerSecond,
+      bound: 'min',
+      unit: 'req/s',
+    },
+    {
+      gate: 'errorRatio',
+      query: errorRatioQuery(scope, window),
+      threshold: slo.maxErrorRatio,
+      bound: 'max',
+      unit: 'ratio',
+    },
+    {
+      gate: 'latencyP99',
+      query: latencyP99Query(scope, window),
+      threshold: slo.maxP99LatencySeconds,
+      bound: 'max',
+      unit: 's',
+    },
   ];
 }

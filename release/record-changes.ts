@@ -35,26 +35,58 @@ function badEntry(record: ReleaseRecord, image: string) {
 
 const iso = (d: Date) => d.toISOString();
 
-export function deploy(record: ReleaseRecord, input: { image: string; version?: string; at: Date; actor?: string }): Change {
+export function deploy(
+  record: ReleaseRecord,
+  input: { image: string; version?: string; at: Date; actor?: string },
+): Change {
   const bad = badEntry(record, input.image);
-  if (bad) return { kind: 'refused', reason: `${input.image} was marked bad in ${record.environment} at ${bad.at}: ${bad.reason}` };
-  if (record.current?.image === input.image) return { kind: 'unchanged', note: `${record.environment} already runs ${input.image}` };
-  const release: Release = { image: input.image, ...(input.version ? { version: input.version } : {}), release: releaseId(input.image, input.version) };
+  if (bad)
+    return {
+      kind: 'refused',
+      reason: `${input.image} was marked bad in ${record.environment} at ${bad.at}: ${bad.reason}`,
+    };
+  if (record.current?.image === input.image)
+    return { kind: 'unchanged', note: `${record.environment} already runs ${input.image}` };
+  const release: Release = {
+    image: input.image,
+    ...(input.version ? { version: input.version } : {}),
+    release: releaseId(input.image, input.version),
+  };
   const why = 'a new build';
   return {
     kind: 'changed',
     record: {
       ...record,
       current: { ...release, since: iso(input.at), from: 'build', action: 'deploy' },
-      history: withHistory(record, { at: iso(input.at), action: 'deploy', image: release.image, release: release.release, from: 'build', outcome: 'succeeded', reason: why, ...(input.actor ? { actor: input.actor } : {}) }),
+      history: withHistory(record, {
+        at: iso(input.at),
+        action: 'deploy',
+        image: release.image,
+        release: release.release,
+        from: 'build',
+        outcome: 'succeeded',
+        reason: why,
+        ...(input.actor ? { actor: input.actor } : {}),
+      }),
     },
-    decision: { env: record.environment, action: 'deploy', title: `deploy ${release.release} from build`, image: release.image, release: release.release, ...(record.current ? { replaces: record.current.image } : {}), from: 'build', why, ...(input.actor ? { actor: input.actor } : {}) },
+    decision: {
+      env: record.environment,
+      action: 'deploy',
+      title: `deploy ${release.release} from build`,
+      image: release.image,
+      release: release.release,
+      ...(record.current ? { replaces: record.current.image } : {}),
+      from: 'build',
+      why,
+      ...(input.actor ? { actor: input.actor } : {}),
+    },
   };
 }
 
 /** The figures of the newest passing verify of an image in a record (what a promotion carries on). */
 export function verifiedFigures(record: ReleaseRecord, image: string): Figures | undefined {
-  return [...record.history].reverse().find((h) => h.action === 'verify' && h.outcome === 'passed' && h.image === image)?.figures;
+  return [...record.history].reverse().find((h) => h.action === 'verify' && h.outcome === 'passed' && h.image === image)
+    ?.figures;
 }
 
 export function promote(source: ReleaseRecord, target: ReleaseRecord, input: { at: Date; actor?: string }): Change {
@@ -64,16 +96,29 @@ export function promote(source: ReleaseRecord, target: ReleaseRecord, input: { a
   const j = PROMOTION_ORDER.indexOf(to);
   if (j !== i + 1) {
     const next = PROMOTION_ORDER[i + 1];
-    return { kind: 'refused', reason: `promotion goes ${PROMOTION_ORDER.join(' → ')}: from ${from} the only target is ${next ?? 'none'}, not ${to}` };
+    return {
+      kind: 'refused',
+      reason: `promotion goes ${PROMOTION_ORDER.join(' → ')}: from ${from} the only target is ${next ?? 'none'}, not ${to}`,
+    };
   }
   const verified = source.lastVerified;
-  if (!verified) return { kind: 'refused', reason: `nothing has passed verify in ${from} yet: there is no image to promote` };
+  if (!verified)
+    return { kind: 'refused', reason: `nothing has passed verify in ${from} yet: there is no image to promote` };
   for (const r of [source, target]) {
     const bad = badEntry(r, verified.image);
-    if (bad) return { kind: 'refused', reason: `${verified.image} was marked bad in ${r.environment} at ${bad.at}: ${bad.reason}` };
+    if (bad)
+      return {
+        kind: 'refused',
+        reason: `${verified.image} was marked bad in ${r.environment} at ${bad.at}: ${bad.reason}`,
+      };
   }
-  if (target.current?.image === verified.image) return { kind: 'unchanged', note: `${to} already runs ${verified.image}, the last image verified in ${from}` };
-  const release: Release = { image: verified.image, ...(verified.version ? { version: verified.version } : {}), release: verified.release };
+  if (target.current?.image === verified.image)
+    return { kind: 'unchanged', note: `${to} already runs ${verified.image}, the last image verified in ${from}` };
+  const release: Release = {
+    image: verified.image,
+    ...(verified.version ? { version: verified.version } : {}),
+    release: verified.release,
+  };
   const figures = verifiedFigures(source, verified.image);
   const why = `passed verify in ${from} at ${verified.verifiedAt}`;
   return {
@@ -81,15 +126,39 @@ export function promote(source: ReleaseRecord, target: ReleaseRecord, input: { a
     record: {
       ...target,
       current: { ...release, since: iso(input.at), from, action: 'promote' },
-      history: withHistory(target, { at: iso(input.at), action: 'promote', image: release.image, release: release.release, from, outcome: 'succeeded', reason: why, ...(figures ? { figures } : {}), ...(input.actor ? { actor: input.actor } : {}) }),
+      history: withHistory(target, {
+        at: iso(input.at),
+        action: 'promote',
+        image: release.image,
+        release: release.release,
+        from,
+        outcome: 'succeeded',
+        reason: why,
+        ...(figures ? { figures } : {}),
+        ...(input.actor ? { actor: input.actor } : {}),
+      }),
     },
-    decision: { env: to, action: 'promote', title: `promote ${release.release} from ${from}`, image: release.image, release: release.release, ...(target.current ? { replaces: target.current.image } : {}), from, why, ...(figures ? { figures } : {}), ...(input.actor ? { actor: input.actor } : {}) },
+    decision: {
+      env: to,
+      action: 'promote',
+      title: `promote ${release.release} from ${from}`,
+      image: release.image,
+      release: release.release,
+      ...(target.current ? { replaces: target.current.image } : {}),
+      from,
+      why,
+      ...(figures ? { figures } : {}),
+      ...(input.actor ? { actor: input.actor } : {}),
+    },
   };
 }
 
 /** Images that passed verify in this environment, newest first. */
 export function verifiedImages(record: ReleaseRecord): string[] {
-  const passed = record.history.filter((h) => h.action === 'verify' && h.outcome === 'passed').map((h) => h.image).reverse();
+  const passed = record.history
+    .filter((h) => h.action === 'verify' && h.outcome === 'passed')
+    .map((h) => h.image)
+    .reverse();
   return [...new Set([...(record.lastVerified ? [record.lastVerified.image] : []), ...passed])];
 }
 
@@ -106,14 +175,23 @@ export interface RollbackInput {
 export function rollback(record: ReleaseRecord, input: RollbackInput): Change {
   const env = record.environment;
   const image = input.to ?? record.lastVerified?.image;
-  if (!image) return { kind: 'refused', reason: `nothing has passed verify in ${env}: there is no release to roll back to` };
-  if (!verifiedImages(record).includes(image)) return { kind: 'refused', reason: `${image} never passed verify in ${env}; roll back only to a verified image (${verifiedImages(record).join(', ') || 'none'})` };
+  if (!image)
+    return { kind: 'refused', reason: `nothing has passed verify in ${env}: there is no release to roll back to` };
+  if (!verifiedImages(record).includes(image))
+    return {
+      kind: 'refused',
+      reason: `${image} never passed verify in ${env}; roll back only to a verified image (${verifiedImages(record).join(', ') || 'none'})`,
+    };
   const bad = badEntry(record, image);
   if (bad) return { kind: 'refused', reason: `${image} was marked bad in ${env} at ${bad.at}: ${bad.reason}` };
   if (record.current?.image === image) return { kind: 'unchanged', note: `${env} already runs ${image}` };
   const entry = [...record.history].reverse().find((h) => h.image === image);
   const known = record.lastVerified?.image === image ? record.lastVerified : entry;
-  const release: Release = { image, ...(known && 'version' in known && known.version ? { version: known.version } : {}), release: known?.release ?? releaseId(image) };
+  const release: Release = {
+    image,
+    ...(known && 'version' in known && known.version ? { version: known.version } : {}),
+    release: known?.release ?? releaseId(image),
+  };
   const leaving = record.current;
   const markBad = (input.markBad ?? true) && leaving !== undefined && !badEntry(record, leaving.image);
   return {
@@ -122,9 +200,30 @@ export function rollback(record: ReleaseRecord, input: RollbackInput): Change {
       ...record,
       current: { ...release, since: iso(input.at), from: env, action: 'rollback' },
       bad: markBad ? [...record.bad, { image: leaving.image, at: iso(input.at), reason: input.reason }] : record.bad,
-      history: withHistory(record, { at: iso(input.at), action: 'rollback', image, release: release.release, from: env, outcome: 'succeeded', reason: input.reason, ...(input.figures ? { figures: input.figures } : {}), ...(input.actor ? { actor: input.actor } : {}) }),
+      history: withHistory(record, {
+        at: iso(input.at),
+        action: 'rollback',
+        image,
+        release: release.release,
+        from: env,
+        outcome: 'succeeded',
+        reason: input.reason,
+        ...(input.figures ? { figures: input.figures } : {}),
+        ...(input.actor ? { actor: input.actor } : {}),
+      }),
     },
-    decision: { env, action: 'rollback', title: `roll back to ${release.release}${leaving ? ` from ${leaving.release}` : ''}`, image, release: release.release, ...(leaving ? { replaces: leaving.image } : {}), from: env, why: input.reason, ...(input.figures ? { figures: input.figures } : {}), ...(input.actor ? { actor: input.actor } : {}) },
+    decision: {
+      env,
+      action: 'rollback',
+      title: `roll back to ${release.release}${leaving ? ` from ${leaving.release}` : ''}`,
+      image,
+      release: release.release,
+      ...(leaving ? { replaces: leaving.image } : {}),
+      from: env,
+      why: input.reason,
+      ...(input.figures ? { figures: input.figures } : {}),
+      ...(input.actor ? { actor: input.actor } : {}),
+    },
   };
 }
 
@@ -141,7 +240,11 @@ export interface VerdictInput {
 export function verdict(record: ReleaseRecord, input: VerdictInput): Change {
   const env = record.environment;
   const current = record.current;
-  if (!current || current.image !== input.image) return { kind: 'refused', reason: `${env} no longer runs ${input.image} (now ${current?.image ?? 'nothing'}); the verdict is stale` };
+  if (!current || current.image !== input.image)
+    return {
+      kind: 'refused',
+      reason: `${env} no longer runs ${input.image} (now ${current?.image ?? 'nothing'}); the verdict is stale`,
+    };
   const at = iso(input.at);
   const passed = input.outcome === 'passed';
   const { since: _since, from: _from, action: _action, ...release } = current;
@@ -150,9 +253,32 @@ export function verdict(record: ReleaseRecord, input: VerdictInput): Change {
     record: {
       ...record,
       lastVerified: passed ? { ...release, verifiedAt: at } : record.lastVerified,
-      bad: !passed && !badEntry(record, input.image) ? [...record.bad, { image: input.image, at, reason: input.reason.slice(0, 2000) }] : record.bad,
-      history: withHistory(record, { at, action: 'verify', image: input.image, release: current.release, from: env, outcome: input.outcome, reason: input.reason.slice(0, 2000), figures: input.figures, ...(input.actor ? { actor: input.actor } : {}) }),
+      bad:
+        !passed && !badEntry(record, input.image)
+          ? [...record.bad, { image: input.image, at, reason: input.reason.slice(0, 2000) }]
+          : record.bad,
+      history: withHistory(record, {
+        at,
+        action: 'verify',
+        image: input.image,
+        release: current.release,
+        from: env,
+        outcome: input.outcome,
+        reason: input.reason.slice(0, 2000),
+        figures: input.figures,
+        ...(input.actor ? { actor: input.actor } : {}),
+      }),
     },
-    decision: { env, action: 'verify', title: `verify ${current.release}: ${input.outcome}`, image: input.image, release: current.release, from: env, why: input.reason, figures: input.figures, ...(input.actor ? { actor: input.actor } : {}) },
+    decision: {
+      env,
+      action: 'verify',
+      title: `verify ${current.release}: ${input.outcome}`,
+      image: input.image,
+      release: current.release,
+      from: env,
+      why: input.reason,
+      figures: input.figures,
+      ...(input.actor ? { actor: input.actor } : {}),
+    },
   };
 }

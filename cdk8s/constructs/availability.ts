@@ -29,7 +29,12 @@ export class Availability extends Construct {
     if (!Number.isInteger(maxUnavailable) || maxUnavailable < 1) {
       throw new Error(`'maxUnavailable' is ${maxUnavailable}: it must be at least 1, or node drains block forever`);
     }
-    const metadata = { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWave('workload') };
+    const metadata = {
+      name: props.name,
+      namespace: props.namespace,
+      labels: props.labels,
+      annotations: syncWave('workload'),
+    };
     new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
       metadata,
       spec: {
@@ -37,7 +42,10 @@ export class Availability extends Construct {
         minReplicas: props.minReplicas,
         maxReplicas: props.maxReplicas,
         metrics: [
-          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.targetCpuUtilization } } },
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.targetCpuUtilization } },
+          },
         ],
         behavior: { scaleDown: { stabilizationWindowSeconds: props.scaleDownStabilizationSeconds ?? 300 } },
       },

@@ -48,7 +48,12 @@ export class DatabaseSecret extends Construct {
     new ApiObject(this, 'Store', {
       apiVersion: EXTERNAL_SECRETS_API,
       kind: 'SecretStore',
-      metadata: { name: props.storeName, namespace: props.namespace, labels: props.labels, annotations: syncWave('secretStore') },
+      metadata: {
+        name: props.storeName,
+        namespace: props.namespace,
+        labels: props.labels,
+        annotations: syncWave('secretStore'),
+      },
       spec: {
         provider: {
           aws: {
@@ -59,7 +64,10 @@ export class DatabaseSecret extends Construct {
         },
       },
     });
-    const remote = (property: string) => ({ secretKey: property, remoteRef: { key: props.remoteSecretName, property } });
+    const remote = (property: string) => ({
+      secretKey: property,
+      remoteRef: { key: props.remoteSecretName, property },
+    });
     // ExternalSecret templates are Go templates over the fetched keys; urlquery keeps special characters in the
     // password from breaking the URL.
     const url =
@@ -68,7 +76,12 @@ export class DatabaseSecret extends Construct {
     new ApiObject(this, 'Secret', {
       apiVersion: EXTERNAL_SECRETS_API,
       kind: 'ExternalSecret',
-      metadata: { name: props.secretName, namespace: props.namespace, labels: props.labels, annotations: syncWave('secret') },
+      metadata: {
+        name: props.secretName,
+        namespace: props.namespace,
+        labels: props.labels,
+        annotations: syncWave('secret'),
+      },
       spec: {
         refreshInterval,
         secretStoreRef: { kind: 'SecretStore', name: props.storeName },

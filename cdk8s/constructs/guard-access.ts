@@ -27,12 +27,19 @@ export class GuardAccess extends Construct {
   constructor(scope: Construct, id: string, props: GuardAccessProps) {
     super(scope, id);
     if (props.environmentNamespaces.includes(props.namespace) || props.namespace === props.argocdNamespace) {
-      throw new Error(`'namespace' (${props.namespace}) must be the guard's own platform namespace, not an environment's or Argo CD's ('${props.argocdNamespace}'): give the guard a namespace of its own`);
+      throw new Error(
+        `'namespace' (${props.namespace}) must be the guard's own platform namespace, not an environment's or Argo CD's ('${props.argocdNamespace}'): give the guard a namespace of its own`,
+      );
     }
     this.serviceAccountName = props.name;
     const labels = props.labels;
     new k8s.KubeServiceAccount(this, 'Account', {
-      metadata: { name: props.name, namespace: props.namespace, labels, annotations: { 'eks.amazonaws.com/role-arn': props.roleArn } },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels,
+        annotations: { 'eks.amazonaws.com/role-arn': props.roleArn },
+      },
       // The guard calls the Kubernetes API: it needs its token.
       automountServiceAccountToken: true,
     });
@@ -47,7 +54,10 @@ export class GuardAccess extends Construct {
       });
     };
     const events: k8s.PolicyRule = { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] };
-    role('ArgoCd', props.argocdNamespace, [{ apiGroups: ['argoproj.io'], resources: ['applications'], verbs: READ }, events]);
+    role('ArgoCd', props.argocdNamespace, [
+      { apiGroups: ['argoproj.io'], resources: ['applications'], verbs: READ },
+      events,
+    ]);
     props.environmentNamespaces.forEach((ns, k) =>
       role(`Env${k}`, ns, [
         { apiGroups: ['apps'], resources: ['deployments'], verbs: READ },
@@ -59,7 +69,12 @@ export class GuardAccess extends Construct {
     // `create` cannot be limited to a name (the object does not exist yet); everything else is.
     role('Lease', props.namespace, [
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
-      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [props.leaseName], verbs: ['get', 'update'] },
+      {
+        apiGroups: ['coordination.k8s.io'],
+        resources: ['leases'],
+        resourceNames: [props.leaseName],
+        verbs: ['get', 'update'],
+      },
     ]);
   }
 }

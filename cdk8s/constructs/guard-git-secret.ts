@@ -25,12 +25,21 @@ export class GuardGitSecret extends Construct {
   constructor(scope: Construct, id: string, props: GuardGitSecretProps) {
     super(scope, id);
     const refreshInterval = props.refreshInterval ?? '1h';
-    if (!/^[1-9][0-9]*(s|m|h)$/.test(refreshInterval)) throw new Error(`'refreshInterval' is '${refreshInterval}': use a duration such as '1h' or '15m'`);
+    if (!/^[1-9][0-9]*(s|m|h)$/.test(refreshInterval))
+      throw new Error(`'refreshInterval' is '${refreshInterval}': use a duration such as '1h' or '15m'`);
     new ApiObject(this, 'Store', {
       apiVersion: EXTERNAL_SECRETS_API,
       kind: 'SecretStore',
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
-      spec: { provider: { aws: { service: 'SecretsManager', region: props.region, auth: { jwt: { serviceAccountRef: { name: props.serviceAccountName } } } } } },
+      spec: {
+        provider: {
+          aws: {
+            service: 'SecretsManager',
+            region: props.region,
+            auth: { jwt: { serviceAccountRef: { name: props.serviceAccountName } } },
+          },
+        },
+      },
     });
     new ApiObject(this, 'Secret', {
       apiVersion: EXTERNAL_SECRETS_API,
@@ -44,7 +53,12 @@ export class GuardGitSecret extends Construct {
           creationPolicy: 'Owner',
           deletionPolicy: 'Retain',
           // Basic auth with the token, the form GitHub and GitLab accept for HTTPS pushes.
-          template: { engineVersion: 'v2', type: 'Opaque', mergePolicy: 'Replace', data: { [props.headerKey]: 'AUTHORIZATION: basic {{ printf "x-access-token:%s" .token | b64enc }}' } },
+          template: {
+            engineVersion: 'v2',
+            type: 'Opaque',
+            mergePolicy: 'Replace',
+            data: { [props.headerKey]: 'AUTHORIZATION: basic {{ printf "x-access-token:%s" .token | b64enc }}' },
+          },
         },
         data: [{ secretKey: 'token', remoteRef: { key: props.remoteSecretName, property: 'token' } }],
       },

@@ -59,7 +59,11 @@ export class HelloIngress extends Construct {
             host: props.host,
             http: {
               paths: [
-                { path: '/', pathType: 'Prefix', backend: { service: { name: props.serviceName, port: { name: HTTP_PORT_NAME } } } },
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: props.serviceName, port: { name: HTTP_PORT_NAME } } },
+                },
               ],
             },
           },

@@ -39,13 +39,22 @@ export class MigrationJob extends Construct {
     const backoffLimit = props.backoffLimit ?? 2;
     const deadline = props.activeDeadlineSeconds ?? 600;
     if (!Number.isInteger(backoffLimit) || backoffLimit < 0 || backoffLimit > 6) {
-      throw new Error(`'backoffLimit' is ${backoffLimit}: use 0 to 6 retries (a migration failing more often needs a person)`);
+      throw new Error(
+        `'backoffLimit' is ${backoffLimit}: use 0 to 6 retries (a migration failing more often needs a person)`,
+      );
     }
     if (!Number.isInteger(deadline) || deadline < 60 || deadline > 3600) {
-      throw new Error(`'activeDeadlineSeconds' is ${deadline}: use 60 to 3600 seconds so a stuck migration fails the sync`);
+      throw new Error(
+        `'activeDeadlineSeconds' is ${deadline}: use 60 to 3600 seconds so a stuck migration fails the sync`,
+      );
     }
     new k8s.KubeJob(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: hook(props.hookPhase ?? 'Sync', 'migration') },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: props.labels,
+        annotations: hook(props.hookPhase ?? 'Sync', 'migration'),
+      },
       spec: {
         backoffLimit,
         activeDeadlineSeconds: deadline,

@@ -33,15 +33,23 @@ export class NetworkPolicies extends Construct {
       throw new Error(`'databaseCidrs' is empty: the app could reach no database; list the DB subnet CIDRs`);
     }
     if (props.clientNamespaces.length === 0 && (props.clientCidrs ?? []).length === 0) {
-      throw new Error(`'clientNamespaces' and 'clientCidrs' are both empty: nothing could reach the app; name the ingress controller's namespace`);
+      throw new Error(
+        `'clientNamespaces' and 'clientCidrs' are both empty: nothing could reach the app; name the ingress controller's namespace`,
+      );
     }
     for (const cidr of [...props.databaseCidrs, ...(props.clientCidrs ?? [])]) {
-      if (/^0\.0\.0\.0\/0$/.test(cidr)) throw new Error(`CIDR '${cidr}' allows every address: list the specific subnets`);
+      if (/^0\.0\.0\.0\/0$/.test(cidr))
+        throw new Error(`CIDR '${cidr}' allows every address: list the specific subnets`);
     }
     const prefix = props.prefix ?? 'hello-app';
     const policy = (name: string, spec: k8s.NetworkPolicySpec) =>
       new k8s.KubeNetworkPolicy(this, name, {
-        metadata: { name: `${prefix}-${name}`, namespace: props.namespace, labels: props.labels, annotations: syncWave('foundation') },
+        metadata: {
+          name: `${prefix}-${name}`,
+          namespace: props.namespace,
+          labels: props.labels,
+          annotations: syncWave('foundation'),
+        },
         spec,
       });
     const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
@@ -54,7 +62,9 @@ export class NetworkPolicies extends Construct {
       ingress: [
         {
           from: [
-            ...props.clientNamespaces.map((ns) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } } })),
+            ...props.clientNamespaces.map((ns) => ({
+              namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } },
+            })),
             ...(props.clientCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } })),
           ],
           ports: [tcp(props.httpPort)],

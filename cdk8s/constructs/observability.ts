@@ -20,7 +20,9 @@ export const RECORDED_SERIES: Readonly<Record<GateName, string>> = {
 };
 
 /** Each gate's alert: name, severity and summary. */
-export const SLO_ALERTS: Readonly<Record<GateName, { readonly alert: string; readonly severity: Severity; readonly summary: string }>> = {
+export const SLO_ALERTS: Readonly<
+  Record<GateName, { readonly alert: string; readonly severity: Severity; readonly summary: string }>
+> = {
   traffic: { alert: 'HelloAppNoTraffic', severity: 'warning', summary: 'request rate below the SLO minimum' },
   errorRatio: { alert: 'HelloAppErrorRatioHigh', severity: 'critical', summary: '5xx ratio above the SLO maximum' },
   latencyP99: { alert: 'HelloAppLatencyP99High', severity: 'critical', summary: 'p99 latency above the SLO maximum' },
@@ -53,11 +55,17 @@ export class Observability extends Construct {
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
     const interval = props.scrapeInterval ?? '15s';
-    if (!/^[1-9][0-9]*s$/.test(interval)) throw new Error(`'scrapeInterval' is '${interval}': use seconds such as '15s'`);
+    if (!/^[1-9][0-9]*s$/.test(interval))
+      throw new Error(`'scrapeInterval' is '${interval}': use seconds such as '15s'`);
     new ApiObject(this, 'ServiceMonitor', {
       apiVersion: MONITORING_API,
       kind: 'ServiceMonitor',
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWave('workload') },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: props.labels,
+        annotations: syncWave('workload'),
+      },
       spec: {
         selector: { matchLabels: props.serviceSelector },
         namespaceSelector: { matchNames: [props.namespace] },
@@ -71,13 +79,22 @@ export class Observability extends Construct {
     new ApiObject(this, 'Rules', {
       apiVersion: MONITORING_API,
       kind: 'PrometheusRule',
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWave('workload') },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: props.labels,
+        annotations: syncWave('workload'),
+      },
       spec: {
         groups: [
           {
             name: 'hello-app-slo-recording',
             interval: props.slo.interval,
-            rules: gates.map((g) => ({ record: RECORDED_SERIES[g.gate], expr: g.query, labels: { namespace: props.namespace } })),
+            rules: gates.map((g) => ({
+              record: RECORDED_SERIES[g.gate],
+              expr: g.query,
+              labels: { namespace: props.namespace },
+            })),
           },
           {
             name: 'hello-app-slo-alerts',

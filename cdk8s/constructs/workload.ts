@@ -43,7 +43,10 @@ export interface HelloWorkloadProps {
 }
 
 /** Resources of the init container, which only opens a connection and reads the migrations table. */
-const INIT_RESOURCES: ContainerResources = { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '250m', memory: '192Mi' } };
+const INIT_RESOURCES: ContainerResources = {
+  requests: { cpu: '50m', memory: '96Mi' },
+  limits: { cpu: '250m', memory: '192Mi' },
+};
 
 export class HelloWorkload extends Construct {
   constructor(scope: Construct, id: string, props: HelloWorkloadProps) {
@@ -87,7 +90,12 @@ export class HelloWorkload extends Construct {
     });
 
     new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWave('workload') },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: props.labels,
+        annotations: syncWave('workload'),
+      },
       spec: {
         // No `replicas`: the HorizontalPodAutoscaler owns the count (a fixed value would fight it on every sync).
         selector: { matchLabels: props.selector },
@@ -111,9 +119,24 @@ export class HelloWorkload extends Construct {
               {
                 ...app,
                 ports: [{ name: HTTP_PORT_NAME, containerPort: HTTP_PORT, protocol: 'TCP' }],
-                startupProbe: { httpGet: httpGet(PATHS.health), periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 2 },
-                readinessProbe: { httpGet: httpGet(PATHS.ready), periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
-                livenessProbe: { httpGet: httpGet(PATHS.health), periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
+                startupProbe: {
+                  httpGet: httpGet(PATHS.health),
+                  periodSeconds: 2,
+                  failureThreshold: 30,
+                  timeoutSeconds: 2,
+                },
+                readinessProbe: {
+                  httpGet: httpGet(PATHS.ready),
+                  periodSeconds: 5,
+                  failureThreshold: 2,
+                  timeoutSeconds: 2,
+                },
+                livenessProbe: {
+                  httpGet: httpGet(PATHS.health),
+                  periodSeconds: 10,
+                  failureThreshold: 3,
+                  timeoutSeconds: 2,
+                },
               },
             ],
             volumes: [TMP_VOLUME],
@@ -139,11 +162,23 @@ export class HelloWorkload extends Construct {
     });
 
     new k8s.KubeService(this, 'Service', {
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWave('workload') },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: props.labels,
+        annotations: syncWave('workload'),
+      },
       spec: {
         type: 'ClusterIP',
         selector: props.selector,
-        ports: [{ name: HTTP_PORT_NAME, port: HTTP_PORT, targetPort: k8s.IntOrString.fromString(HTTP_PORT_NAME), protocol: 'TCP' }],
+        ports: [
+          {
+            name: HTTP_PORT_NAME,
+            port: HTTP_PORT,
+            targetPort: k8s.IntOrString.fromString(HTTP_PORT_NAME),
+            protocol: 'TCP',
+          },
+        ],
       },
     });
   }

@@ -37,12 +37,22 @@ export interface ActionBody<D> {
   readonly detail?: D;
 }
 
-export async function runAction<D>(action: ActionResult['action'], body: (run: StepRunner, onExit: (cleanup: () => Promise<void>) => void) => Promise<ActionBody<D>>): Promise<ActionResult<D>> {
+export async function runAction<D>(
+  action: ActionResult['action'],
+  body: (run: StepRunner, onExit: (cleanup: () => Promise<void>) => void) => Promise<ActionBody<D>>,
+): Promise<ActionResult<D>> {
   const run = new StepRunner();
   const cleanups: (() => Promise<void>)[] = [];
   try {
     const r = await body(run, (c) => cleanups.push(c));
-    return { action, outcome: r.outcome ?? 'pass', summary: r.summary, steps: run.reports, ...(r.commit ? { commit: r.commit } : {}), ...(r.detail !== undefined ? { detail: r.detail } : {}) };
+    return {
+      action,
+      outcome: r.outcome ?? 'pass',
+      summary: r.summary,
+      steps: run.reports,
+      ...(r.commit ? { commit: r.commit } : {}),
+      ...(r.detail !== undefined ? { detail: r.detail } : {}),
+    };
   } catch (e) {
     if (!(e instanceof StepStopped)) throw e;
     return {

@@ -18,8 +18,21 @@ export function deploy(ctx: ReleaseContext, input: DeployInput): Promise<ActionR
     const workspace = await run.do(openWorkspace, { gitops: ctx.gitops, branch: ctx.branch });
     onExit(() => workspace.dispose());
     const record = await run.do(readRecord, { workspace, env: input.env });
-    const decided = await run.do(decide, { action: 'deploy', record, image: input.image, version: input.version, at: (ctx.now ?? (() => new Date()))(), actor: ctx.actor });
+    const decided = await run.do(decide, {
+      action: 'deploy',
+      record,
+      image: input.image,
+      version: input.version,
+      at: (ctx.now ?? (() => new Date()))(),
+      actor: ctx.actor,
+    });
     const commit = await publishChange(run, ctx, workspace, input.env, decided);
-    return { summary: decided.kind === 'unchanged' ? decided.note : `${decided.decision.title} in ${input.env}: ${commit?.slice(0, 12)}`, commit };
+    return {
+      summary:
+        decided.kind === 'unchanged'
+          ? decided.note
+          : `${decided.decision.title} in ${input.env}: ${commit?.slice(0, 12)}`,
+      commit,
+    };
   });
 }

@@ -6,14 +6,29 @@ import { readRecord } from '../steps/read-record';
 import { runAction, type ActionResult, type ReleaseContext } from './action';
 import { publishChange } from './publish-change';
 
-export function promote(ctx: ReleaseContext, input: { readonly from: EnvironmentName; readonly to: EnvironmentName }): Promise<ActionResult> {
+export function promote(
+  ctx: ReleaseContext,
+  input: { readonly from: EnvironmentName; readonly to: EnvironmentName },
+): Promise<ActionResult> {
   return runAction('promote', async (run, onExit) => {
     const workspace = await run.do(openWorkspace, { gitops: ctx.gitops, branch: ctx.branch });
     onExit(() => workspace.dispose());
     const source = await run.do(readRecord, { workspace, env: input.from });
     const target = await run.do(readRecord, { workspace, env: input.to });
-    const decided = await run.do(decide, { action: 'promote', source, target, at: (ctx.now ?? (() => new Date()))(), actor: ctx.actor });
+    const decided = await run.do(decide, {
+      action: 'promote',
+      source,
+      target,
+      at: (ctx.now ?? (() => new Date()))(),
+      actor: ctx.actor,
+    });
     const commit = await publishChange(run, ctx, workspace, input.to, decided);
-    return { summary: decided.kind === 'unchanged' ? decided.note : `${decided.decision.title} to ${input.to}: ${commit?.slice(0, 12)}`, commit };
+    return {
+      summary:
+        decided.kind === 'unchanged'
+          ? decided.note
+          : `${decided.decision.title} to ${input.to}: ${commit?.slice(0, 12)}`,
+      commit,
+    };
   });
 }

@@ -11,7 +11,13 @@ import { writeRecord } from '../steps/write-record';
 import type { ReleaseContext } from './action';
 
 /** Returns the pushed commit, or undefined when there was nothing to write. */
-export async function publishChange(run: StepRunner, ctx: ReleaseContext, workspace: Workspace, env: EnvironmentName, decided: Decided): Promise<string | undefined> {
+export async function publishChange(
+  run: StepRunner,
+  ctx: ReleaseContext,
+  workspace: Workspace,
+  env: EnvironmentName,
+  decided: Decided,
+): Promise<string | undefined> {
   if (decided.kind === 'unchanged') return undefined;
   await run.do(writeRecord, { workspace, record: decided.record });
   await run.do(synthesize, { workspace, env, synth: ctx.synth });

@@ -27,7 +27,10 @@ export function rollback(ctx: ReleaseContext, input: RollbackRequest): Promise<A
     onExit(() => workspace.dispose());
     const record = await run.do(readRecord, { workspace, env: input.env });
     if (input.expectCurrent !== undefined && record.current?.image !== input.expectCurrent) {
-      return { outcome: 'pass', summary: `${input.env} no longer runs ${input.expectCurrent} (now ${record.current?.image ?? 'nothing'}): nothing rolled back` };
+      return {
+        outcome: 'pass',
+        summary: `${input.env} no longer runs ${input.expectCurrent} (now ${record.current?.image ?? 'nothing'}): nothing rolled back`,
+      };
     }
     const decided = await run.do(decide, {
       action: 'rollback',
@@ -40,6 +43,12 @@ export function rollback(ctx: ReleaseContext, input: RollbackRequest): Promise<A
       actor: ctx.actor,
     });
     const commit = await publishChange(run, ctx, workspace, input.env, decided);
-    return { summary: decided.kind === 'unchanged' ? decided.note : `${decided.decision.title} in ${input.env}: ${commit?.slice(0, 12)}`, commit };
+    return {
+      summary:
+        decided.kind === 'unchanged'
+          ? decided.note
+          : `${decided.decision.title} in ${input.env}: ${commit?.slice(0, 12)}`,
+      commit,
+    };
   });
 }

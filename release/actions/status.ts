@@ -12,7 +12,12 @@ export interface EnvironmentStatus {
   readonly since?: string;
   readonly from?: string;
   readonly action?: string;
-  readonly lastVerdict?: { readonly outcome: string; readonly at: string; readonly release: string; readonly reason?: string };
+  readonly lastVerdict?: {
+    readonly outcome: string;
+    readonly at: string;
+    readonly release: string;
+    readonly reason?: string;
+  };
   readonly lastVerified?: { readonly image: string; readonly release: string; readonly at: string };
   readonly bad: number;
 }
@@ -27,9 +32,34 @@ export function status(ctx: Pick<ReleaseContext, 'gitops' | 'branch'>): Promise<
       const verdict = [...r.history].reverse().find((h) => h.action === 'verify');
       rows.push({
         env,
-        ...(r.current ? { image: r.current.image, release: r.current.release, since: r.current.since, from: r.current.from, action: r.current.action } : {}),
-        ...(verdict ? { lastVerdict: { outcome: verdict.outcome, at: verdict.at, release: verdict.release, ...(verdict.reason ? { reason: verdict.reason } : {}) } } : {}),
-        ...(r.lastVerified ? { lastVerified: { image: r.lastVerified.image, release: r.lastVerified.release, at: r.lastVerified.verifiedAt } } : {}),
+        ...(r.current
+          ? {
+              image: r.current.image,
+              release: r.current.release,
+              since: r.current.since,
+              from: r.current.from,
+              action: r.current.action,
+            }
+          : {}),
+        ...(verdict
+          ? {
+              lastVerdict: {
+                outcome: verdict.outcome,
+                at: verdict.at,
+                release: verdict.release,
+                ...(verdict.reason ? { reason: verdict.reason } : {}),
+              },
+            }
+          : {}),
+        ...(r.lastVerified
+          ? {
+              lastVerified: {
+                image: r.lastVerified.image,
+                release: r.lastVerified.release,
+                at: r.lastVerified.verifiedAt,
+              },
+            }
+          : {}),
         bad: r.bad.length,
       });
     }

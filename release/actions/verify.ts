@@ -47,18 +47,37 @@ function relation(ws: Workspace, pushed: string): (rev: string | undefined) => P
   return async (rev) => {
     if (!rev || !/^[0-9a-f]{40}$/.test(rev)) return 'unknown';
     if (rev === pushed) return 'same';
-    const known = () => ws.git(['cat-file', '-e', `${rev}^{commit}`]).then(() => true, () => false);
+    const known = () =>
+      ws.git(['cat-file', '-e', `${rev}^{commit}`]).then(
+        () => true,
+        () => false,
+      );
     if (!(await known())) {
       await ws.git(['fetch', '--quiet', REMOTE, `refs/heads/${ws.branch}`]).catch(() => undefined);
       if (!(await known())) return 'unknown';
     }
-    return ws.git(['merge-base', '--is-ancestor', pushed, rev]).then(() => 'descendant' as const, () => 'older-or-unrelated' as const);
+    return ws.git(['merge-base', '--is-ancestor', pushed, rev]).then(
+      () => 'descendant' as const,
+      () => 'older-or-unrelated' as const,
+    );
   };
 }
 
-async function record(run: StepRunner, ctx: ReleaseContext, workspace: Workspace, env: EnvironmentName, input: { image: string; outcome: 'passed' | 'failed'; reason: string; figures: Record<string, number | null> }) {
+async function record(
+  run: StepRunner,
+  ctx: ReleaseContext,
+  workspace: Workspace,
+  env: EnvironmentName,
+  input: { image: string; outcome: 'passed' | 'failed'; reason: string; figures: Record<string, number | null> },
+) {
   const record = await run.do(readRecord, { workspace, env });
-  const decided = await run.do(decide, { action: 'verify', record, ...input, at: (ctx.now ?? (() => new Date()))(), actor: ctx.actor });
+  const decided = await run.do(decide, {
+    action: 'verify',
+    record,
+    ...input,
+    at: (ctx.now ?? (() => new Date()))(),
+    actor: ctx.actor,
+  });
   return publishChange(run, ctx, workspace, env, decided);
 }
 
@@ -86,22 +105,49 @@ export function verify(ctx: ReleaseContext, input: VerifyInput): Promise<ActionR
     if (cluster.outcome === 'pass') {
       const slo = { ...env.slo, ...input.slo };
       const since = Math.max(new Date(current.since).getTime(), cluster.appliedAt?.getTime() ?? 0);
-      analysis = await run.do(measureGates, { scope: { namespace: env.namespace, release: current.release }, slo, liveSince: new Date(since), provider: input.provider, evidence: input.evidence, clock: input.clock });
+      analysis = await run.do(measureGates, {
+        scope: { namespace: env.namespace, release: current.release },
+        slo,
+        liveSince: new Date(since),
+        provider: input.provider,
+        evidence: input.evidence,
+        clock: input.clock,
+      });
     }
     const outcome = analysis?.outcome ?? cluster.outcome;
     const reason = analysis ? analysis.reason : `cluster: ${cluster.reason}`;
     const detail: VerifyDetail = { ...base, ...(analysis ? { analysis } : {}) };
     if (outcome !== 'pass' && outcome !== 'fail') {
-      return { outcome, summary: `verify ${input.env} ${current.release}: undecided (${outcome}), nothing written: ${reason}`, detail };
+      return {
+        outcome,
+        summary: `verify ${input.env} ${current.release}: undecided (${outcome}), nothing written: ${reason}`,
+        detail,
+      };
     }
     // A failure that rests only on "no data counts as failure" blocks the release but is no evidence against the
     // image: it is reported (exit 1) and nothing is written, so the image is not marked bad.
-    const evidence = cluster.outcome === 'fail' || (analysis?.gates ?? []).some((g) => g.verdict.outcome === 'fail' && g.verdict.counts.fail > 0);
+    const evidence =
+      cluster.outcome === 'fail' ||
+      (analysis?.gates ?? []).some((g) => g.verdict.outcome === 'fail' && g.verdict.counts.fail > 0);
     if (outcome === 'fail' && !evidence) {
-      return { outcome, summary: `verify ${input.env} ${current.release}: failed on missing data, nothing written: ${reason}`, detail };
+      return {
+        outcome,
+        summary: `verify ${input.env} ${current.release}: failed on missing data, nothing written: ${reason}`,
+        detail,
+      };
     }
     const figures = analysis ? gateFigures(analysis) : {};
-    const commit = await record(run, ctx, workspace, input.env, { image: current.image, outcome: outcome === 'pass' ? 'passed' : 'failed', reason, figures });
-    return { outcome, summary: `verify ${input.env} ${current.release}: ${outcome === 'pass' ? 'passed' : 'failed'}: ${reason}`, commit, detail };
+    const commit = await record(run, ctx, workspace, input.env, {
+      image: current.image,
+      outcome: outcome === 'pass' ? 'passed' : 'failed',
+      reason,
+      figures,
+    });
+    return {
+      outcome,
+      summary: `verify ${input.env} ${current.release}: ${outcome === 'pass' ? 'passed' : 'failed'}: ${reason}`,
+      commit,
+      detail,
+    };
   });
 }

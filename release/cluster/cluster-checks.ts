@@ -15,7 +15,8 @@ export interface ClusterExpectation {
 }
 
 export interface CheckResult {
-  readonly check: 'argocd-revision' | 'argocd-sync' | 'argocd-operation' | 'argocd-health' | 'rollout' | 'image' | 'restarts';
+  readonly check:
+    'argocd-revision' | 'argocd-sync' | 'argocd-operation' | 'argocd-health' | 'rollout' | 'image' | 'restarts';
   readonly outcome: Outcome;
   readonly detail: string;
 }
@@ -27,7 +28,11 @@ export function judgeCluster(state: ClusterState, expected: ClusterExpectation):
   const d = state.deployment;
   const checks: CheckResult[] = [];
   if (!app) {
-    checks.push({ check: 'argocd-revision', outcome: 'inconclusive', detail: `Application ${expected.application} not found` });
+    checks.push({
+      check: 'argocd-revision',
+      outcome: 'inconclusive',
+      detail: `Application ${expected.application} not found`,
+    });
   } else {
     const applied = expected.relation === 'same' || expected.relation === 'descendant';
     checks.push({
@@ -37,7 +42,11 @@ export function judgeCluster(state: ClusterState, expected: ClusterExpectation):
         ? `synced revision ${short(app.syncRevision)} contains ${short(expected.revision)}`
         : `Argo CD is at ${short(app.syncRevision)}, which does not contain ${short(expected.revision)} yet (${expected.relation})`,
     });
-    checks.push({ check: 'argocd-sync', outcome: app.syncStatus === 'Synced' ? 'pass' : 'inconclusive', detail: `sync status ${app.syncStatus ?? 'unknown'}` });
+    checks.push({
+      check: 'argocd-sync',
+      outcome: app.syncStatus === 'Synced' ? 'pass' : 'inconclusive',
+      detail: `sync status ${app.syncStatus ?? 'unknown'}`,
+    });
     const phase = app.operationPhase;
     const opFailed = phase === 'Failed' || phase === 'Error';
     checks.push({
@@ -59,9 +68,16 @@ export function judgeCluster(state: ClusterState, expected: ClusterExpectation):
   } else {
     const counts = `updated ${d.updated}/${d.desired}, ready ${d.ready}/${d.desired}, available ${d.available}/${d.desired}, total ${d.total}`;
     let rollout: CheckResult;
-    if (d.progressingReason === 'ProgressDeadlineExceeded') rollout = { check: 'rollout', outcome: 'fail', detail: `progress deadline exceeded (${counts})` };
-    else if ((d.observedGeneration ?? 0) < (d.generation ?? 0)) rollout = { check: 'rollout', outcome: 'inconclusive', detail: `generation ${d.generation} not yet observed (at ${d.observedGeneration ?? 'none'})` };
-    else if (d.updated === d.desired && d.ready === d.desired && d.available === d.desired && d.total === d.desired) rollout = { check: 'rollout', outcome: 'pass', detail: `complete: ${counts}` };
+    if (d.progressingReason === 'ProgressDeadlineExceeded')
+      rollout = { check: 'rollout', outcome: 'fail', detail: `progress deadline exceeded (${counts})` };
+    else if ((d.observedGeneration ?? 0) < (d.generation ?? 0))
+      rollout = {
+        check: 'rollout',
+        outcome: 'inconclusive',
+        detail: `generation ${d.generation} not yet observed (at ${d.observedGeneration ?? 'none'})`,
+      };
+    else if (d.updated === d.desired && d.ready === d.desired && d.available === d.desired && d.total === d.desired)
+      rollout = { check: 'rollout', outcome: 'pass', detail: `complete: ${counts}` };
     else rollout = { check: 'rollout', outcome: 'inconclusive', detail: `in progress: ${counts}` };
     checks.push(rollout);
     const hasImage = d.images.includes(expected.image);
@@ -69,16 +85,24 @@ export function judgeCluster(state: ClusterState, expected: ClusterExpectation):
     checks.push({
       check: 'image',
       outcome: hasImage ? 'pass' : settled ? 'fail' : 'inconclusive',
-      detail: hasImage ? `runs ${expected.image}` : `runs ${d.images.join(', ') || 'no image'}, expected ${expected.image}`,
+      detail: hasImage
+        ? `runs ${expected.image}`
+        : `runs ${d.images.join(', ') || 'no image'}, expected ${expected.image}`,
     });
   }
-  const restarted = state.pods.flatMap((p) => p.containers.filter((c) => c.restartCount > 0).map((c) => `${p.name}/${c.name} restarted ${c.restartCount}×`));
+  const restarted = state.pods.flatMap((p) =>
+    p.containers.filter((c) => c.restartCount > 0).map((c) => `${p.name}/${c.name} restarted ${c.restartCount}×`),
+  );
   checks.push(
     state.pods.length === 0
       ? { check: 'restarts', outcome: 'inconclusive', detail: `no pods of release ${expected.release}` }
       : restarted.length > 0
         ? { check: 'restarts', outcome: 'fail', detail: restarted.join('; ') }
-        : { check: 'restarts', outcome: 'pass', detail: `${state.pods.length} pod(s) of release ${expected.release}, no restarts` },
+        : {
+            check: 'restarts',
+            outcome: 'pass',
+            detail: `${state.pods.length} pod(s) of release ${expected.release}, no restarts`,
+          },
   );
   return checks;
 }

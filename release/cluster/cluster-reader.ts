@@ -13,7 +13,8 @@ export interface ClusterTarget {
   readonly release: string;
 }
 
-export type ClusterRead = { readonly kind: 'state'; readonly state: ClusterState } | { readonly kind: 'error'; readonly error: string };
+export type ClusterRead =
+  { readonly kind: 'state'; readonly state: ClusterState } | { readonly kind: 'error'; readonly error: string };
 
 export interface ClusterReader {
   read(target: ClusterTarget): Promise<ClusterRead>;
@@ -44,7 +45,13 @@ interface ArgoApplication {
   status?: {
     sync?: { status?: string; revision?: string };
     health?: { status?: string; message?: string };
-    operationState?: { phase?: string; message?: string; finishedAt?: string; syncResult?: { revision?: string }; operation?: { sync?: { revision?: string } } };
+    operationState?: {
+      phase?: string;
+      message?: string;
+      finishedAt?: string;
+      syncResult?: { revision?: string };
+      operation?: { sync?: { revision?: string } };
+    };
   };
 }
 
@@ -82,7 +89,11 @@ function podState(p: k8s.V1Pod): PodState {
   const byName = new Map((p.status?.containerStatuses ?? []).map((c) => [c.name, c]));
   return {
     name: p.metadata?.name ?? '(unnamed)',
-    containers: (p.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image ?? '', restartCount: byName.get(c.name)?.restartCount ?? 0 })),
+    containers: (p.spec?.containers ?? []).map((c) => ({
+      name: c.name,
+      image: c.image ?? '',
+      restartCount: byName.get(c.name)?.restartCount ?? 0,
+    })),
   };
 }
 
@@ -102,11 +113,23 @@ export class KubernetesClusterReader implements ClusterReader {
 
   async read(target: ClusterTarget): Promise<ClusterRead> {
     try {
-      const labelSelector = Object.entries({ ...selectorLabels(target.env, COMPONENTS.api), [LABELS.release]: target.release })
+      const labelSelector = Object.entries({
+        ...selectorLabels(target.env, COMPONENTS.api),
+        [LABELS.release]: target.release,
+      })
         .map(([k, v]) => `${k}=${v}`)
         .join(',');
       const [app, deployment, pods] = await Promise.all([
-        orAbsent(() => this.custom.getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: this.argocdNamespace, plural: 'applications', name: applicationName(target.env) }) as Promise<ArgoApplication>),
+        orAbsent(
+          () =>
+            this.custom.getNamespacedCustomObject({
+              group: 'argoproj.io',
+              version: 'v1alpha1',
+              namespace: this.argocdNamespace,
+              plural: 'applications',
+              name: applicationName(target.env),
+            }) as Promise<ArgoApplication>,
+        ),
         orAbsent(() => this.apps.readNamespacedDeployment({ name: workloadName(), namespace: target.namespace })),
         this.core.listNamespacedPod({ namespace: target.namespace, labelSelector }),
       ]);
@@ -120,7 +143,10 @@ export class KubernetesClusterReader implements ClusterReader {
       };
     } catch (e) {
       const err = e as Error & { code?: number };
-      return { kind: 'error', error: `Kubernetes API read failed${err.code ? ` (HTTP ${err.code})` : ''}: ${err.message.split('\n')[0]}` };
+      return {
+        kind: 'error',
+        error: `Kubernetes API read failed${err.code ? ` (HTTP ${err.code})` : ''}: ${err.message.split('\n')[0]}`,
+      };
     }
   }
 }

@@ -46,10 +46,19 @@ export async function waitForCluster(input: ClusterWaitInput): Promise<ClusterRe
       if (timedOut) return { outcome: 'error', checks: [], polls, waitedMs, reason: read.error };
     } else {
       const relation = await input.relate(read.state.application?.syncRevision);
-      const checks = judgeCluster(read.state, { application: applicationName(input.target.env), image: input.image, release: input.target.release, revision: input.revision, relation });
+      const checks = judgeCluster(read.state, {
+        application: applicationName(input.target.env),
+        image: input.image,
+        release: input.target.release,
+        revision: input.revision,
+        relation,
+      });
       const outcome = clusterOutcome(checks);
       if (outcome !== 'inconclusive' || timedOut) {
-        const deciders = checks.filter((c) => c.outcome === outcome).map((c) => `${c.check}: ${c.detail}`).join('; ');
+        const deciders = checks
+          .filter((c) => c.outcome === outcome)
+          .map((c) => `${c.check}: ${c.detail}`)
+          .join('; ');
         const finished = read.state.application?.operationFinishedAt;
         return {
           outcome,
@@ -57,7 +66,10 @@ export async function waitForCluster(input: ClusterWaitInput): Promise<ClusterRe
           polls,
           waitedMs,
           ...(finished ? { appliedAt: new Date(finished) } : {}),
-          reason: outcome === 'pass' ? 'Argo CD applied the revision, the rollout is complete, no restarts' : `${deciders}${outcome === 'inconclusive' ? ` (still so after ${Math.round(waitedMs / 1000)} s)` : ''}`,
+          reason:
+            outcome === 'pass'
+              ? 'Argo CD applied the revision, the rollout is complete, no restarts'
+              : `${deciders}${outcome === 'inconclusive' ? ` (still so after ${Math.round(waitedMs / 1000)} s)` : ''}`,
         };
       }
     }

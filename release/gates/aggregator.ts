@@ -30,12 +30,24 @@ export function aggregate(evaluations: readonly Evaluation[], policy: GatePolicy
       errors = 0;
       if (failures >= policy.failureLimit) {
         const because = noDataFails ? `${e.reason}, which counts as a failure (noData fail)` : e.reason;
-        return { outcome: 'fail', rule: `failureLimit ${policy.failureLimit}`, reason: `${failures} consecutive failures; last at ${e.at.toISOString()}: ${because}`, final: true, counts };
+        return {
+          outcome: 'fail',
+          rule: `failureLimit ${policy.failureLimit}`,
+          reason: `${failures} consecutive failures; last at ${e.at.toISOString()}: ${because}`,
+          final: true,
+          counts,
+        };
       }
     } else if (e.outcome === 'error') {
       errors += 1;
       if (errors >= policy.errorLimit) {
-        return { outcome: 'error', rule: `errorLimit ${policy.errorLimit}`, reason: `${errors} consecutive measurement errors; last: ${e.reason}`, final: true, counts };
+        return {
+          outcome: 'error',
+          rule: `errorLimit ${policy.errorLimit}`,
+          reason: `${errors} consecutive measurement errors; last: ${e.reason}`,
+          final: true,
+          counts,
+        };
       }
     } else {
       errors = 0;
@@ -49,8 +61,20 @@ export function aggregate(evaluations: readonly Evaluation[], policy: GatePolicy
   ].filter(Boolean);
   const tail = tolerated.length ? ` (${tolerated.join(', ')})` : '';
   if (counts.pass >= minSamples) {
-    return { outcome: 'pass', rule: `minSamples ${minSamples}`, reason: `${counts.pass} of ${evaluations.length} measurements passed${tail}`, final: false, counts };
+    return {
+      outcome: 'pass',
+      rule: `minSamples ${minSamples}`,
+      reason: `${counts.pass} of ${evaluations.length} measurements passed${tail}`,
+      final: false,
+      counts,
+    };
   }
   const rule = counts.inconclusive > 0 && policy.noData === 'hold' ? 'noData hold' : `minSamples ${minSamples}`;
-  return { outcome: 'inconclusive', rule, reason: `only ${counts.pass} passing measurements of ${minSamples} needed${tail}`, final: false, counts };
+  return {
+    outcome: 'inconclusive',
+    rule,
+    reason: `only ${counts.pass} passing measurements of ${minSamples} needed${tail}`,
+    final: false,
+    counts,
+  };
 }

@@ -68,8 +68,16 @@ export function schedule(liveSince: Date, now: Date, slo: Pick<Slo, 'window' | '
   return Array.from({ length: count }, (_, k) => new Date(start + (k + 1) * intervalMs));
 }
 
-async function measureEvidence(provider: MetricsProvider, scope: QueryScope, window: string, at: Date): Promise<Evidence | undefined> {
-  const [count, newest] = await Promise.all([provider.measure(sampleCountQuery(scope, window), at), provider.measure(newestSampleQuery(scope), at)]);
+async function measureEvidence(
+  provider: MetricsProvider,
+  scope: QueryScope,
+  window: string,
+  at: Date,
+): Promise<Evidence | undefined> {
+  const [count, newest] = await Promise.all([
+    provider.measure(sampleCountQuery(scope, window), at),
+    provider.measure(newestSampleQuery(scope), at),
+  ]);
   // Evidence that cannot be measured leaves the gate values to speak for themselves (their own errors show).
   if (count.kind === 'error' || newest.kind === 'error') return undefined;
   const samples = count.kind === 'value' && Number.isFinite(count.value) ? count.value : 0;
@@ -96,7 +104,10 @@ export async function analyse(input: AnalysisInput): Promise<AnalysisReport> {
   for (const at of instants) {
     const wait = at.getTime() + ingestDelayMs - clock.now().getTime();
     if (wait > 0) await clock.sleep(wait);
-    const [evidence, ...values] = await Promise.all([measureEvidence(provider, scope, slo.window, at), ...queries.map((q) => provider.measure(q.query, at))]);
+    const [evidence, ...values] = await Promise.all([
+      measureEvidence(provider, scope, slo.window, at),
+      ...queries.map((q) => provider.measure(q.query, at)),
+    ]);
     const round = {} as Record<GateName, Evaluation>;
     queries.forEach((q, k) => {
       const e = evaluate(withEvidence(values[k]!, evidence), q, rules);
@@ -111,7 +122,12 @@ export async function analyse(input: AnalysisInput): Promise<AnalysisReport> {
 
   const gates: GateReport[] = queries.map((q) => {
     const evaluations = series.get(q.gate)!;
-    return { ...q, policy: slo.gates[q.gate], evaluations, verdict: aggregate(evaluations, slo.gates[q.gate], slo.minSamples) };
+    return {
+      ...q,
+      policy: slo.gates[q.gate],
+      evaluations,
+      verdict: aggregate(evaluations, slo.gates[q.gate], slo.minSamples),
+    };
   });
   const outcome = worst(gates.map((g) => g.verdict.outcome));
   const decider = gates.find((g) => g.verdict.outcome === outcome) ?? gates[0]!;

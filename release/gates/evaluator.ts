@@ -36,24 +36,54 @@ function formatNumber(n: number): string {
 export function evaluate(m: Measurement, gate: Threshold, rules: EvidenceRules): Evaluation {
   const at = m.at;
   if (m.kind === 'error') return { at, outcome: 'error', value: null, reason: `measurement error: ${m.error}` };
-  if (m.kind === 'no-data') return { at, outcome: 'inconclusive', value: null, reason: 'no data: the query returned no series', inconclusive: 'no-data' };
+  if (m.kind === 'no-data')
+    return {
+      at,
+      outcome: 'inconclusive',
+      value: null,
+      reason: 'no data: the query returned no series',
+      inconclusive: 'no-data',
+    };
   if (!Number.isFinite(m.value)) {
-    return { at, outcome: 'inconclusive', value: null, reason: `no data: the query returned ${m.value}`, inconclusive: 'not-a-number' };
+    return {
+      at,
+      outcome: 'inconclusive',
+      value: null,
+      reason: `no data: the query returned ${m.value}`,
+      inconclusive: 'not-a-number',
+    };
   }
   const value = m.value;
   if (m.evidence) {
     const { samples, newestSampleAgeSeconds: age } = m.evidence;
     if (samples < rules.minSeriesSamples) {
-      return { at, outcome: 'inconclusive', value, reason: `too few samples: ${samples} < ${rules.minSeriesSamples}`, inconclusive: 'too-few-samples' };
+      return {
+        at,
+        outcome: 'inconclusive',
+        value,
+        reason: `too few samples: ${samples} < ${rules.minSeriesSamples}`,
+        inconclusive: 'too-few-samples',
+      };
     }
     if (age === undefined || age > rules.maxSampleAgeSeconds) {
       const seen = age === undefined ? 'no recent sample' : `newest sample ${formatNumber(age)}s old`;
-      return { at, outcome: 'inconclusive', value, reason: `stale series: ${seen} (limit ${rules.maxSampleAgeSeconds}s)`, inconclusive: 'stale' };
+      return {
+        at,
+        outcome: 'inconclusive',
+        value,
+        reason: `stale series: ${seen} (limit ${rules.maxSampleAgeSeconds}s)`,
+        inconclusive: 'stale',
+      };
     }
   }
   const passes = gate.bound === 'min' ? value >= gate.threshold : value <= gate.threshold;
   const op = gate.bound === 'min' ? (passes ? '≥' : '<') : passes ? '≤' : '>';
-  return { at, outcome: passes ? 'pass' : 'fail', value, reason: `${formatNumber(value)} ${op} ${formatNumber(gate.threshold)}` };
+  return {
+    at,
+    outcome: passes ? 'pass' : 'fail',
+    value,
+    reason: `${formatNumber(value)} ${op} ${formatNumber(gate.threshold)}`,
+  };
 }
 
 export { formatNumber };

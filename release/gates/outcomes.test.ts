@@ -8,7 +8,12 @@ ruleTable<{ name: string; of: Outcome[]; worst: Outcome; exit: number }>(
     { name: 'nothing at all is inconclusive with exit 2', of: [], worst: 'inconclusive', exit: 2 },
     { name: 'inconclusive beats pass', of: ['pass', 'inconclusive'], worst: 'inconclusive', exit: 2 },
     { name: 'an error beats inconclusive', of: ['inconclusive', 'error', 'pass'], worst: 'error', exit: 2 },
-    { name: 'a failure beats an error: evidence of a bad release outranks missing evidence', of: ['error', 'fail', 'pass'], worst: 'fail', exit: 1 },
+    {
+      name: 'a failure beats an error: evidence of a bad release outranks missing evidence',
+      of: ['error', 'fail', 'pass'],
+      worst: 'fail',
+      exit: 1,
+    },
   ],
   (row) => {
     expect(worst(row.of)).toBe(row.worst);

@@ -46,7 +46,11 @@ export class PrometheusProvider implements MetricsProvider {
   }
 
   async measure(query: string, at: Date): Promise<Measurement> {
-    const params = new URLSearchParams({ query, time: (at.getTime() / 1000).toFixed(3), timeout: `${Math.ceil(this.timeoutMs / 1000)}s` });
+    const params = new URLSearchParams({
+      query,
+      time: (at.getTime() / 1000).toFixed(3),
+      timeout: `${Math.ceil(this.timeoutMs / 1000)}s`,
+    });
     let body: PromResponse;
     try {
       const res = await this.fetchFn(`${this.base}/api/v1/query`, {
@@ -59,14 +63,25 @@ export class PrometheusProvider implements MetricsProvider {
       try {
         body = JSON.parse(text) as PromResponse;
       } catch {
-        return { kind: 'error', at, error: `Prometheus answered HTTP ${res.status} with a body that is not JSON: ${text.slice(0, 200)}` };
+        return {
+          kind: 'error',
+          at,
+          error: `Prometheus answered HTTP ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`,
+        };
       }
       if (!res.ok || body.status !== 'success') {
-        return { kind: 'error', at, error: `Prometheus answered HTTP ${res.status}: ${body.errorType ?? 'error'}: ${body.error ?? 'no message'}` };
+        return {
+          kind: 'error',
+          at,
+          error: `Prometheus answered HTTP ${res.status}: ${body.errorType ?? 'error'}: ${body.error ?? 'no message'}`,
+        };
       }
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
-      const why = err.name === 'TimeoutError' ? `timed out after ${this.timeoutMs} ms` : `${err.message}${err.cause?.code ? ` (${err.cause.code})` : ''}`;
+      const why =
+        err.name === 'TimeoutError'
+          ? `timed out after ${this.timeoutMs} ms`
+          : `${err.message}${err.cause?.code ? ` (${err.cause.code})` : ''}`;
       return { kind: 'error', at, error: `Prometheus at ${this.base} unreachable: ${why}` };
     }
     const data = body.data;
@@ -75,11 +90,16 @@ export class PrometheusProvider implements MetricsProvider {
       return { kind: 'value', at, value: parseSampleValue(v) };
     }
     if (data?.resultType !== 'vector' || !Array.isArray(data.result)) {
-      return { kind: 'error', at, error: `expected an instant vector, Prometheus answered a ${data?.resultType ?? 'missing'} result` };
+      return {
+        kind: 'error',
+        at,
+        error: `expected an instant vector, Prometheus answered a ${data?.resultType ?? 'missing'} result`,
+      };
     }
     const samples = data.result as PromVectorSample[];
     if (samples.length === 0) return { kind: 'no-data', at };
-    if (samples.length > 1) return { kind: 'error', at, error: `expected one series, the query returned ${samples.length}` };
+    if (samples.length > 1)
+      return { kind: 'error', at, error: `expected one series, the query returned ${samples.length}` };
     return { kind: 'value', at, value: parseSampleValue(samples[0]!.value[1]) };
   }
 }

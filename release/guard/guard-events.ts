@@ -9,7 +9,13 @@ import { GITOPS_SOURCE } from '../../cdk8s/gitops-source';
 /** The controller name Events carry (reportingController), also the guard's field manager and actor prefix. */
 export const GUARD_CONTROLLER = 'hello-app.dev/release-guard';
 
-export const EVENT_REASONS = ['ReleaseHealthy', 'ReleaseHeld', 'ReleaseBreach', 'RollbackCommitted', 'RollbackNotDone'] as const;
+export const EVENT_REASONS = [
+  'ReleaseHealthy',
+  'ReleaseHeld',
+  'ReleaseBreach',
+  'RollbackCommitted',
+  'RollbackNotDone',
+] as const;
 export type EventReason = (typeof EVENT_REASONS)[number];
 
 export interface GuardEvent {
@@ -59,12 +65,19 @@ export class KubernetesEventSink implements EventSink {
       reason: e.reason,
       type: e.type,
       note: e.note.length > NOTE_LIMIT ? `${e.note.slice(0, NOTE_LIMIT - 1)}…` : e.note,
-      regarding: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', name: app, namespace: this.argocdNamespace },
+      regarding: {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        name: app,
+        namespace: this.argocdNamespace,
+      },
     };
     try {
       await this.api.createNamespacedEvent({ namespace: this.argocdNamespace, body });
     } catch (err) {
-      this.onError(`recording Event ${e.reason} on Application ${app} failed: ${(err as Error).message.split('\n')[0]}`);
+      this.onError(
+        `recording Event ${e.reason} on Application ${app} failed: ${(err as Error).message.split('\n')[0]}`,
+      );
     }
   }
 }

@@ -16,7 +16,12 @@ export interface GuardServer {
   close(): Promise<void>;
 }
 
-export async function startGuardServer(port: number, metrics: GuardMetrics, probes: Probes, host = '0.0.0.0'): Promise<GuardServer> {
+export async function startGuardServer(
+  port: number,
+  metrics: GuardMetrics,
+  probes: Probes,
+  host = '0.0.0.0',
+): Promise<GuardServer> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://guard').pathname;
     if (req.method !== 'GET') {

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES, type GateName, type Slo } from '../../cdk8s/environments';
 
-
 /** Milliseconds in "500ms", "30s", "5m" or "1h". */
 export function durationMs(d: string): number {
   const m = /^([1-9][0-9]*)(ms|s|m|h)$/.exec(d);
@@ -24,8 +23,14 @@ export const leaseSettingsSchema = z
     /** How often candidates try to acquire and the leader renews. */
     retryPeriodMs: z.number().int().min(50),
   })
-  .refine((l) => l.renewDeadlineMs < l.leaseDurationSeconds * 1000, { message: "'renewDeadlineMs' must be shorter than 'leaseDurationSeconds'", path: ['renewDeadlineMs'] })
-  .refine((l) => l.retryPeriodMs < l.renewDeadlineMs, { message: "'retryPeriodMs' must be shorter than 'renewDeadlineMs'", path: ['retryPeriodMs'] });
+  .refine((l) => l.renewDeadlineMs < l.leaseDurationSeconds * 1000, {
+    message: "'renewDeadlineMs' must be shorter than 'leaseDurationSeconds'",
+    path: ['renewDeadlineMs'],
+  })
+  .refine((l) => l.retryPeriodMs < l.renewDeadlineMs, {
+    message: "'retryPeriodMs' must be shorter than 'renewDeadlineMs'",
+    path: ['retryPeriodMs'],
+  });
 export type LeaseSettings = z.infer<typeof leaseSettingsSchema>;
 
 export const guardSettingsSchema = z.strictObject({
@@ -35,7 +40,13 @@ export const guardSettingsSchema = z.strictObject({
   /** Consecutive failed evaluations of the same release that make a rollback. */
   failuresToRollback: z.number().int().min(1).max(20),
   /** Replaces parts of each environment's SLO (tests shorten the window). */
-  slo: z.strictObject({ window: z.string().optional(), interval: z.string().optional(), minSamples: z.number().int().min(1).optional() }).default({}),
+  slo: z
+    .strictObject({
+      window: z.string().optional(),
+      interval: z.string().optional(),
+      minSamples: z.number().int().min(1).optional(),
+    })
+    .default({}),
   lease: leaseSettingsSchema,
 });
 export type GuardSettings = z.infer<typeof guardSettingsSchema>;
@@ -46,6 +57,8 @@ export type GuardSettings = z.infer<typeof guardSettingsSchema>;
  * scrape, not about the release, and the guard never acts on that.
  */
 export function guardSlo(slo: Slo, overrides: Partial<Pick<Slo, 'window' | 'interval' | 'minSamples'>> = {}): Slo {
-  const gates = Object.fromEntries(Object.entries(slo.gates).map(([g, p]) => [g, { ...p, noData: 'hold' as const }])) as Record<GateName, Slo['gates'][GateName]>;
+  const gates = Object.fromEntries(
+    Object.entries(slo.gates).map(([g, p]) => [g, { ...p, noData: 'hold' as const }]),
+  ) as Record<GateName, Slo['gates'][GateName]>;
   return { ...slo, ...overrides, gates };
 }

@@ -27,12 +27,17 @@ export class ReleaseGuard implements Probes {
     this.elector = new LeaseElector(deps.leases, settings.lease, {
       onChange: (leading) => {
         metrics.leading(leading);
-        log.info({ identity: settings.lease.identity, lease: `${settings.lease.namespace}/${settings.lease.name}`, leading }, leading ? 'started leading' : 'stopped leading');
+        log.info(
+          { identity: settings.lease.identity, lease: `${settings.lease.namespace}/${settings.lease.name}`, leading },
+          leading ? 'started leading' : 'stopped leading',
+        );
       },
       onError: (message) => log.warn({ identity: settings.lease.identity }, message),
     });
     const isLeader = () => this.elector.isLeader();
-    this.reconcilers = settings.environments.map((env) => new EnvironmentReconciler(env, { ...deps, isLeader, settings }));
+    this.reconcilers = settings.environments.map(
+      (env) => new EnvironmentReconciler(env, { ...deps, isLeader, settings }),
+    );
   }
 
   start(): void {
@@ -62,7 +67,10 @@ export class ReleaseGuard implements Probes {
       const result = await r.reconcile();
       this.deps.onReconcile?.(result);
     } catch (e) {
-      this.deps.log.error({ env: r.env, err: { message: (e as Error).message, stack: (e as Error).stack } }, 'reconcile failed');
+      this.deps.log.error(
+        { env: r.env, err: { message: (e as Error).message, stack: (e as Error).stack } },
+        'reconcile failed',
+      );
     } finally {
       this.lastTick.set(r.env, Date.now());
     }

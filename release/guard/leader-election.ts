@@ -63,10 +63,16 @@ export class LeaseElector {
     try {
       lease = await this.api.readNamespacedLease({ name, namespace });
     } catch (e) {
-      if (httpCode(e) !== 404) return this.settle(false, `reading Lease ${namespace}/${name} failed: ${(e as Error).message.split('\n')[0]}`);
+      if (httpCode(e) !== 404)
+        return this.settle(false, `reading Lease ${namespace}/${name} failed: ${(e as Error).message.split('\n')[0]}`);
     }
     if (!lease) {
-      const body: k8s.V1Lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace }, spec: this.spec(now, undefined) };
+      const body: k8s.V1Lease = {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name, namespace },
+        spec: this.spec(now, undefined),
+      };
       return this.write(() => this.api.createNamespacedLease({ namespace, body }), now);
     }
     const spec = lease.spec ?? {};
@@ -105,7 +111,20 @@ export class LeaseElector {
       const lease = await this.api.readNamespacedLease({ name, namespace });
       if (lease.spec?.holderIdentity !== identity) return;
       const now = this.now();
-      await this.api.replaceNamespacedLease({ name, namespace, body: { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: micro(now), acquireTime: micro(now) } } });
+      await this.api.replaceNamespacedLease({
+        name,
+        namespace,
+        body: {
+          ...lease,
+          spec: {
+            ...lease.spec,
+            holderIdentity: '',
+            leaseDurationSeconds: 1,
+            renewTime: micro(now),
+            acquireTime: micro(now),
+          },
+        },
+      });
     } catch (e) {
       this.options.onError?.(`releasing Lease ${namespace}/${name} failed: ${(e as Error).message.split('\n')[0]}`);
     }
@@ -134,7 +153,10 @@ export class LeaseElector {
     } catch (e) {
       // 409: another candidate wrote first (AlreadyExists on create, Conflict on a stale resourceVersion).
       if (httpCode(e) === 409) return this.lose();
-      return this.settle(false, `writing Lease ${this.settings.namespace}/${this.settings.name} failed: ${(e as Error).message.split('\n')[0]}`);
+      return this.settle(
+        false,
+        `writing Lease ${this.settings.namespace}/${this.settings.name} failed: ${(e as Error).message.split('\n')[0]}`,
+      );
     }
   }
 

@@ -4,13 +4,20 @@ import { actionMarkdown } from './job-summary';
 import { actionText } from './text-report';
 
 const at = (s: number) => new Date(Date.UTC(2025, 0, 1, 10, 0, s));
-const evaluations = (values: (number | null)[], outcome: 'pass' | 'fail') => values.map((value, k) => ({ at: at(k * 20), outcome, value, reason: 'r' }));
+const evaluations = (values: (number | null)[], outcome: 'pass' | 'fail') =>
+  values.map((value, k) => ({ at: at(k * 20), outcome, value, reason: 'r' }));
 const detail: VerifyDetail = {
   env: 'dev',
   image: 'r.example.com/hello@sha256:' + 'a'.repeat(64),
   release: 'v2',
   revision: 'b'.repeat(40),
-  cluster: { outcome: 'pass', checks: [{ check: 'rollout', outcome: 'pass', detail: 'complete' }], polls: 1, waitedMs: 0, reason: 'ok' },
+  cluster: {
+    outcome: 'pass',
+    checks: [{ check: 'rollout', outcome: 'pass', detail: 'complete' }],
+    polls: 1,
+    waitedMs: 0,
+    reason: 'ok',
+  },
   analysis: {
     outcome: 'fail',
     scope: { namespace: 'hello-dev', release: 'v2' },
@@ -21,17 +28,57 @@ const detail: VerifyDetail = {
     to: at(20),
     reason: 'errorRatio: 2 consecutive failures',
     gates: [
-      { gate: 'errorRatio', query: 'sum(rate(x{a="1"}[2m])) / sum(rate(y[2m]))', threshold: 0.05, bound: 'max', unit: 'ratio', policy: { failureLimit: 2, errorLimit: 3, noData: 'hold' }, evaluations: evaluations([0.2, 0.3], 'fail'), verdict: { outcome: 'fail', rule: 'failureLimit 2', reason: '2 consecutive failures', final: true, counts: { pass: 0, fail: 2, inconclusive: 0, error: 0 } } },
-      { gate: 'latencyP99', query: 'histogram_quantile(0.99, z)', threshold: 0.5, bound: 'max', unit: 's', policy: { failureLimit: 2, errorLimit: 3, noData: 'hold' }, evaluations: evaluations([0.05, null], 'pass'), verdict: { outcome: 'inconclusive', rule: 'minSamples 3', reason: 'only 1', final: false, counts: { pass: 1, fail: 0, inconclusive: 1, error: 0 } } },
+      {
+        gate: 'errorRatio',
+        query: 'sum(rate(x{a="1"}[2m])) / sum(rate(y[2m]))',
+        threshold: 0.05,
+        bound: 'max',
+        unit: 'ratio',
+        policy: { failureLimit: 2, errorLimit: 3, noData: 'hold' },
+        evaluations: evaluations([0.2, 0.3], 'fail'),
+        verdict: {
+          outcome: 'fail',
+          rule: 'failureLimit 2',
+          reason: '2 consecutive failures',
+          final: true,
+          counts: { pass: 0, fail: 2, inconclusive: 0, error: 0 },
+        },
+      },
+      {
+        gate: 'latencyP99',
+        query: 'histogram_quantile(0.99, z)',
+        threshold: 0.5,
+        bound: 'max',
+        unit: 's',
+        policy: { failureLimit: 2, errorLimit: 3, noData: 'hold' },
+        evaluations: evaluations([0.05, null], 'pass'),
+        verdict: {
+          outcome: 'inconclusive',
+          rule: 'minSamples 3',
+          reason: 'only 1',
+          final: false,
+          counts: { pass: 1, fail: 0, inconclusive: 1, error: 0 },
+        },
+      },
     ],
   },
 };
-const result: ActionResult<VerifyDetail> = { action: 'verify', outcome: 'fail', summary: 'verify dev v2: failed', steps: [{ step: 'measure-gates', status: 'succeeded', ms: 1 }], detail };
+const result: ActionResult<VerifyDetail> = {
+  action: 'verify',
+  outcome: 'fail',
+  summary: 'verify dev v2: failed',
+  steps: [{ step: 'measure-gates', status: 'succeeded', ms: 1 }],
+  detail,
+};
 
 test('the job summary tables every gate with its query, values, threshold and rule, and charts error ratio and p99', () => {
   const md = actionMarkdown(result);
-  expect(md).toContain('| ❌ | errorRatio | `sum(rate(x{a="1"}[2m])) / sum(rate(y[2m]))` | 0.2, 0.3 | ≤ 0.05 ratio | failureLimit 2: 2 consecutive failures |');
-  expect(md).toMatch(/```mermaid\nxychart-beta\n {2}title "Error ratio \(threshold 0\.05 ratio\)"\n {2}x-axis \["10:00:00", "10:00:20"\]/);
+  expect(md).toContain(
+    '| ❌ | errorRatio | `sum(rate(x{a="1"}[2m])) / sum(rate(y[2m]))` | 0.2, 0.3 | ≤ 0.05 ratio | failureLimit 2: 2 consecutive failures |',
+  );
+  expect(md).toMatch(
+    /```mermaid\nxychart-beta\n {2}title "Error ratio \(threshold 0\.05 ratio\)"\n {2}x-axis \["10:00:00", "10:00:20"\]/,
+  );
   expect(md).toContain('line [0.2, 0.3]');
   expect(md).toMatch(/title "p99 latency/);
   expect(md).toContain('line [0.05, 0]');

@@ -29,15 +29,27 @@ function chart(g: GateReport, title: string): string {
 }
 
 export function verifyMarkdown(result: ActionResult, d: VerifyDetail): string {
-  const out = [`### ${ICON[result.outcome]} verify ${d.env}: release \`${d.release}\` — ${result.outcome} (exit ${exitCode(result.outcome)})`, '', result.summary, ''];
-  out.push('| | cluster check | detail |', '|---|---|---|', ...d.cluster.checks.map((c) => `| ${ICON[c.outcome]} | ${c.check} | ${cell(c.detail)} |`), '');
+  const out = [
+    `### ${ICON[result.outcome]} verify ${d.env}: release \`${d.release}\` — ${result.outcome} (exit ${exitCode(result.outcome)})`,
+    '',
+    result.summary,
+    '',
+  ];
+  out.push(
+    '| | cluster check | detail |',
+    '|---|---|---|',
+    ...d.cluster.checks.map((c) => `| ${ICON[c.outcome]} | ${c.check} | ${cell(c.detail)} |`),
+    '',
+  );
   const a = d.analysis;
   if (a) {
     out.push(`Window ${a.window}, measured every ${a.interval}, ${a.minSamples} passing samples needed.`, '');
     out.push('| | gate | query | measured | threshold | rule: reason |', '|---|---|---|---|---|---|');
     for (const g of a.gates) {
       const measured = g.evaluations.map((e) => (e.value === null ? '–' : formatNumber(e.value))).join(', ');
-      out.push(`| ${ICON[g.verdict.outcome]} | ${g.gate} | \`${cell(g.query)}\` | ${measured} | ${g.bound === 'min' ? '≥' : '≤'} ${formatNumber(g.threshold)} ${g.unit} | ${cell(`${g.verdict.rule}: ${g.verdict.reason}`)} |`);
+      out.push(
+        `| ${ICON[g.verdict.outcome]} | ${g.gate} | \`${cell(g.query)}\` | ${measured} | ${g.bound === 'min' ? '≥' : '≤'} ${formatNumber(g.threshold)} ${g.unit} | ${cell(`${g.verdict.rule}: ${g.verdict.reason}`)} |`,
+      );
     }
     out.push('');
     const errorRatio = a.gates.find((g) => g.gate === 'errorRatio');
@@ -50,11 +62,18 @@ export function verifyMarkdown(result: ActionResult, d: VerifyDetail): string {
 
 export function actionMarkdown(result: ActionResult): string {
   if (result.action === 'verify' && result.detail) return verifyMarkdown(result, result.detail as VerifyDetail);
-  const out = [`### ${ICON[result.outcome]} ${result.action}: ${result.outcome} (exit ${exitCode(result.outcome)})`, '', cell(result.summary), ''];
+  const out = [
+    `### ${ICON[result.outcome]} ${result.action}: ${result.outcome} (exit ${exitCode(result.outcome)})`,
+    '',
+    cell(result.summary),
+    '',
+  ];
   if (result.action === 'status' && result.detail) {
     out.push('| env | release | since | from | last verdict | last verified |', '|---|---|---|---|---|---|');
     for (const r of result.detail as EnvironmentStatus[]) {
-      out.push(`| ${r.env} | ${r.release ?? '–'} | ${r.since ?? '–'} | ${r.from ? `${r.action} from ${r.from}` : '–'} | ${r.lastVerdict ? `${r.lastVerdict.outcome} ${r.lastVerdict.release}` : '–'} | ${r.lastVerified?.release ?? '–'} |`);
+      out.push(
+        `| ${r.env} | ${r.release ?? '–'} | ${r.since ?? '–'} | ${r.from ? `${r.action} from ${r.from}` : '–'} | ${r.lastVerdict ? `${r.lastVerdict.outcome} ${r.lastVerdict.release}` : '–'} | ${r.lastVerified?.release ?? '–'} |`,
+      );
     }
     out.push('');
   }

@@ -11,7 +11,11 @@ const MARK = { pass: '✓', inconclusive: '?', error: '!', fail: '✗' } as cons
 /** Pads columns to a table; the last column is left ragged. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -20,12 +24,21 @@ const value = (v: number | null) => (v === null ? '–' : formatNumber(v));
 export function verifyText(detail: VerifyDetail): string {
   const out: string[] = [];
   out.push(`release ${detail.release} in ${detail.env}: ${detail.image}`);
-  out.push(`revision ${detail.revision.slice(0, 12)}; cluster ${detail.cluster.outcome} after ${detail.cluster.polls} poll(s): ${detail.cluster.reason}`);
-  out.push(table(['', 'CHECK', 'DETAIL'], detail.cluster.checks.map((c) => [MARK[c.outcome], c.check, c.detail])));
+  out.push(
+    `revision ${detail.revision.slice(0, 12)}; cluster ${detail.cluster.outcome} after ${detail.cluster.polls} poll(s): ${detail.cluster.reason}`,
+  );
+  out.push(
+    table(
+      ['', 'CHECK', 'DETAIL'],
+      detail.cluster.checks.map((c) => [MARK[c.outcome], c.check, c.detail]),
+    ),
+  );
   const a = detail.analysis;
   if (a) {
     out.push('');
-    out.push(`gates over ${a.from.toISOString()} … ${a.to.toISOString()} (window ${a.window}, every ${a.interval}, minSamples ${a.minSamples}): ${a.outcome}`);
+    out.push(
+      `gates over ${a.from.toISOString()} … ${a.to.toISOString()} (window ${a.window}, every ${a.interval}, minSamples ${a.minSamples}): ${a.outcome}`,
+    );
     out.push(
       table(
         ['', 'GATE', 'VERDICT', 'THRESHOLD', 'MEASURED (oldest → newest)', 'RULE: REASON'],
@@ -40,7 +53,11 @@ export function verifyText(detail: VerifyDetail): string {
       ),
     );
     for (const g of a.gates) out.push(`  ${g.gate} query: ${g.query}`);
-    const notes = a.gates.flatMap((g) => g.evaluations.filter((e) => e.outcome !== 'pass').map((e) => `  ${g.gate} @ ${e.at.toISOString()}: ${e.outcome}: ${e.reason}`));
+    const notes = a.gates.flatMap((g) =>
+      g.evaluations
+        .filter((e) => e.outcome !== 'pass')
+        .map((e) => `  ${g.gate} @ ${e.at.toISOString()}: ${e.outcome}: ${e.reason}`),
+    );
     if (notes.length) out.push('measurements that did not pass:', ...notes.slice(0, 30));
   }
   return out.join('\n');
@@ -65,8 +82,21 @@ export function actionText(result: ActionResult): string {
   const out: string[] = [];
   if (result.action === 'verify' && result.detail) out.push(verifyText(result.detail as VerifyDetail), '');
   if (result.action === 'status' && result.detail) out.push(statusText(result.detail as EnvironmentStatus[]), '');
-  out.push(table(['', 'STEP', 'STATUS', 'NOTE'], result.steps.map((s) => [s.status === 'succeeded' ? '✓' : s.status === 'skipped' ? '-' : '✗', s.step, s.status, s.note ?? ''])));
-  out.push('', `${result.action}: ${result.outcome.toUpperCase()} (exit ${exitCode(result.outcome)}): ${result.summary}`);
+  out.push(
+    table(
+      ['', 'STEP', 'STATUS', 'NOTE'],
+      result.steps.map((s) => [
+        s.status === 'succeeded' ? '✓' : s.status === 'skipped' ? '-' : '✗',
+        s.step,
+        s.status,
+        s.note ?? '',
+      ]),
+    ),
+  );
+  out.push(
+    '',
+    `${result.action}: ${result.outcome.toUpperCase()} (exit ${exitCode(result.outcome)}): ${result.summary}`,
+  );
   if (result.commit) out.push(`commit: ${result.commit}`);
   return out.join('\n');
 }

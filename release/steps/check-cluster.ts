@@ -12,8 +12,15 @@ import { defineStep, succeeded } from './step';
 export const checkCluster = defineStep({
   name: 'check-cluster',
   input: z.strictObject({
-    reader: z.custom<ClusterReader>((v) => typeof (v as ClusterReader | undefined)?.read === 'function', 'a cluster reader'),
-    target: z.strictObject({ env: z.enum(ENVIRONMENT_NAMES), namespace: z.string().min(1), release: z.string().min(1) }),
+    reader: z.custom<ClusterReader>(
+      (v) => typeof (v as ClusterReader | undefined)?.read === 'function',
+      'a cluster reader',
+    ),
+    target: z.strictObject({
+      env: z.enum(ENVIRONMENT_NAMES),
+      namespace: z.string().min(1),
+      release: z.string().min(1),
+    }),
     image: imageSchema,
     revision: z.string().regex(/^[0-9a-f]{40}$/),
     relate: z.custom<(rev: string | undefined) => Promise<RevisionRelation>>((v) => typeof v === 'function'),

@@ -9,13 +9,36 @@ const figures = z.record(z.string(), z.number().nullable());
 const common = { at: z.date(), actor: z.string().max(200).optional() };
 
 const input = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('deploy'), record: releaseRecordSchema, image: imageSchema, version: versionSchema.optional(), ...common }),
+  z.strictObject({
+    action: z.literal('deploy'),
+    record: releaseRecordSchema,
+    image: imageSchema,
+    version: versionSchema.optional(),
+    ...common,
+  }),
   z.strictObject({ action: z.literal('promote'), source: releaseRecordSchema, target: releaseRecordSchema, ...common }),
-  z.strictObject({ action: z.literal('rollback'), record: releaseRecordSchema, to: imageSchema.optional(), reason: z.string().min(1).max(2000), figures: figures.optional(), markBad: z.boolean().optional(), ...common }),
-  z.strictObject({ action: z.literal('verify'), record: releaseRecordSchema, image: imageSchema, outcome: z.enum(['passed', 'failed']), reason: z.string().min(1), figures, ...common }),
+  z.strictObject({
+    action: z.literal('rollback'),
+    record: releaseRecordSchema,
+    to: imageSchema.optional(),
+    reason: z.string().min(1).max(2000),
+    figures: figures.optional(),
+    markBad: z.boolean().optional(),
+    ...common,
+  }),
+  z.strictObject({
+    action: z.literal('verify'),
+    record: releaseRecordSchema,
+    image: imageSchema,
+    outcome: z.enum(['passed', 'failed']),
+    reason: z.string().min(1),
+    figures,
+    ...common,
+  }),
 ]);
 
-export type Decided = Extract<rules.Change, { kind: 'changed' }> | { readonly kind: 'unchanged'; readonly note: string };
+export type Decided =
+  Extract<rules.Change, { kind: 'changed' }> | { readonly kind: 'unchanged'; readonly note: string };
 
 export const decide = defineStep({
   name: 'decide',

@@ -11,8 +11,16 @@ export const measureGates = defineStep({
     scope: z.strictObject({ namespace: z.string().min(1), release: z.string().min(1) }),
     slo: sloSchema,
     liveSince: z.date(),
-    provider: z.custom<MetricsProvider>((v) => typeof (v as MetricsProvider | undefined)?.measure === 'function', 'a metrics provider'),
-    evidence: z.strictObject({ minSeriesSamples: z.number().int().min(1).optional(), maxSampleAgeSeconds: z.number().positive().optional() }).optional(),
+    provider: z.custom<MetricsProvider>(
+      (v) => typeof (v as MetricsProvider | undefined)?.measure === 'function',
+      'a metrics provider',
+    ),
+    evidence: z
+      .strictObject({
+        minSeriesSamples: z.number().int().min(1).optional(),
+        maxSampleAgeSeconds: z.number().positive().optional(),
+      })
+      .optional(),
     clock: z.custom<Clock>().optional(),
   }),
   async run(input) {

@@ -5,7 +5,12 @@ import { defineStep, errored, succeeded } from './step';
 
 export const openWorkspace = defineStep({
   name: 'open-workspace',
-  input: z.strictObject({ gitops: z.string().min(1), branch: z.string().min(1).optional(), folder: z.string().optional(), readOnly: z.boolean().optional() }),
+  input: z.strictObject({
+    gitops: z.string().min(1),
+    branch: z.string().min(1).optional(),
+    folder: z.string().optional(),
+    readOnly: z.boolean().optional(),
+  }),
   async run(input) {
     try {
       const ws = await Workspace.open(input);

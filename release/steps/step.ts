@@ -23,7 +23,11 @@ export function defineStep<S extends z.ZodType, O>(step: Step<S, O>): Step<S, O>
   return step;
 }
 
-export const succeeded = <O>(value: O, note?: string): StepResult<O> => ({ status: 'succeeded', value, ...(note ? { note } : {}) });
+export const succeeded = <O>(value: O, note?: string): StepResult<O> => ({
+  status: 'succeeded',
+  value,
+  ...(note ? { note } : {}),
+});
 export const skipped = <O>(value: O, note: string): StepResult<O> => ({ status: 'skipped', value, note });
 export const failed = (reason: string): StepResult<never> => ({ status: 'failed', reason });
 export const errored = (reason: string): StepResult<never> => ({ status: 'errored', reason });
@@ -59,7 +63,8 @@ export class StepRunner {
   /** Runs one step; returns its value, or throws StepStopped. Input that breaks the schema fails the step. */
   async do<S extends z.ZodType, O>(step: Step<S, O>, input: z.input<S>): Promise<O> {
     const started = Date.now();
-    const finish = (status: StepReport['status'], note?: string) => this.reports.push({ step: step.name, status, ...(note ? { note } : {}), ms: Date.now() - started });
+    const finish = (status: StepReport['status'], note?: string) =>
+      this.reports.push({ step: step.name, status, ...(note ? { note } : {}), ms: Date.now() - started });
     const parsed = step.input.safeParse(input);
     if (!parsed.success) {
       const reason = `invalid input: ${parsed.error.issues.map((i) => `'${i.path.join('.') || '(root)'}' ${i.message}`).join('; ')}`;

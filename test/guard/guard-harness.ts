@@ -45,7 +45,14 @@ export const TEST_SETTINGS = (identity: string, env: EnvironmentName): GuardSett
   intervalMs: 1000,
   failuresToRollback: 2,
   slo: { window: '10s', interval: '2s', minSamples: 3 },
-  lease: { namespace: 'hello-platform', name: 'hello-release-guard', identity, leaseDurationSeconds: 2, renewDeadlineMs: 1500, retryPeriodMs: 200 },
+  lease: {
+    namespace: 'hello-platform',
+    name: 'hello-release-guard',
+    identity,
+    leaseDurationSeconds: 2,
+    renewDeadlineMs: 1500,
+    retryPeriodMs: 200,
+  },
 });
 
 function parts(o: GuardOptions, harness: Harness, identity: string) {
@@ -53,7 +60,12 @@ function parts(o: GuardOptions, harness: Harness, identity: string) {
     reader: new KubernetesClusterReader(o.kc),
     provider: new PrometheusProvider({ url: o.prometheusUrl, timeoutMs: 500 }),
     events: new KubernetesEventSink(o.kc.makeApiClient(k8s.EventsV1Api), identity),
-    release: { gitops: o.gitops, synth: cdk8sSynth, actor: `${GUARD_CONTROLLER} ${identity}`, push: { baseDelayMs: 10 } },
+    release: {
+      gitops: o.gitops,
+      synth: cdk8sSynth,
+      actor: `${GUARD_CONTROLLER} ${identity}`,
+      push: { baseDelayMs: 10 },
+    },
     metrics: harness.metrics,
     log: memoryLog(harness.logs),
     ingestDelayMs: 500,
@@ -77,13 +89,21 @@ export function startGuard(o: GuardOptions, env: EnvironmentName): Harness & { g
 export function reconciler(o: GuardOptions, env: EnvironmentName): Harness & { reconciler: EnvironmentReconciler } {
   const harness: Harness = { results: [], logs: [], metrics: new GuardMetrics({ defaults: false }) };
   const settings = TEST_SETTINGS('guard-test', env);
-  return { ...harness, reconciler: new EnvironmentReconciler(env, { ...parts(o, harness, 'guard-test'), isLeader: () => true, settings }) };
+  return {
+    ...harness,
+    reconciler: new EnvironmentReconciler(env, { ...parts(o, harness, 'guard-test'), isLeader: () => true, settings }),
+  };
 }
 
 /** What the cluster shows once Argo CD has applied `image` in `env`: Synced, Healthy, rolled out, two pods. */
 export function showLive(api: KubeApiDouble, env: EnvironmentName, image: string, revision = 'a'.repeat(40)): void {
   const release = releaseId(image);
-  api.put(application(env, { revision }), deployment(env, { image, release }), pod(env, `hello-app-${release}-a`, image, release), pod(env, `hello-app-${release}-b`, image, release));
+  api.put(
+    application(env, { revision }),
+    deployment(env, { image, release }),
+    pod(env, `hello-app-${release}-a`, image, release),
+    pod(env, `hello-app-${release}-b`, image, release),
+  );
 }
 
 /** Events the double holds in Argo CD's namespace, oldest first. */

@@ -11,7 +11,10 @@ export interface GuardProcess {
   readonly lines: Array<Record<string, unknown> & { receivedAt: number }>;
   readonly exited: Promise<number | string>;
   output(): string;
-  waitForLine(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown> & { receivedAt: number }>;
+  waitForLine(
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown> & { receivedAt: number }>;
 }
 
 export function runGuardProcess(identity: string, args: string[], env: Record<string, string>): GuardProcess {
@@ -37,7 +40,9 @@ export function runGuardProcess(identity: string, args: string[], env: Record<st
     }
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  const exited = new Promise<number | string>((r) => child.on('exit', (code, signal) => r(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((r) =>
+    child.on('exit', (code, signal) => r(code ?? signal ?? 'unknown')),
+  );
   return {
     identity,
     child,
@@ -49,7 +54,10 @@ export function runGuardProcess(identity: string, args: string[], env: Record<st
       for (;;) {
         const found = lines.find(match);
         if (found) return found;
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${identity}: no matching log line (${child.exitCode !== null ? `exited ${child.exitCode}` : 'timed out'}); output:\n${out.slice(-3000)}`);
+        if (child.exitCode !== null || Date.now() > deadline)
+          throw new Error(
+            `${identity}: no matching log line (${child.exitCode !== null ? `exited ${child.exitCode}` : 'timed out'}); output:\n${out.slice(-3000)}`,
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
     },

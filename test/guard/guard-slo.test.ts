@@ -33,9 +33,25 @@ const verifiedV2: ReleaseRecord = {
   lastVerified: { image: v2, release: releaseId(v2), verifiedAt: T1 },
   bad: [],
   history: [
-    { at: T0, action: 'verify', image: v1, release: releaseId(v1), from: env, outcome: 'passed', reason: 'all gates passed' },
+    {
+      at: T0,
+      action: 'verify',
+      image: v1,
+      release: releaseId(v1),
+      from: env,
+      outcome: 'passed',
+      reason: 'all gates passed',
+    },
     { at: T1, action: 'deploy', image: v2, release: releaseId(v2), from: 'build', outcome: 'succeeded' },
-    { at: T1, action: 'verify', image: v2, release: releaseId(v2), from: env, outcome: 'passed', reason: 'all gates passed' },
+    {
+      at: T1,
+      action: 'verify',
+      image: v2,
+      release: releaseId(v2),
+      from: env,
+      outcome: 'passed',
+      reason: 'all gates passed',
+    },
   ],
 };
 
@@ -51,10 +67,13 @@ let load: Promise<void>;
 
 function call(port: number, method: string, path: string, body?: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path, headers: body ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', () => resolve(0));
     req.end(body);
   });
@@ -71,22 +90,35 @@ beforeAll(async () => {
   const base = { DATABASE_URL: proxy.urlFor(db.url), PORT: '0', LOG_LEVEL: 'warn', HELLO_RELEASE: releaseId(v2) };
   expect(await runService(['migrate'], base).exited).toBe(0);
   service = runService(['serve'], { ...base, LOG_LEVEL: 'info' });
-  const port = (await service.waitForLine((l) => typeof l.port === 'number' && String(l.msg).startsWith('listening'))).port as number;
-  prometheus = await startPrometheus({ targets: [{ job: 'hello-app', address: `127.0.0.1:${port}`, labels: { namespace: NAMESPACE(env) } }], scrapeInterval: '1s' });
+  const port = (await service.waitForLine((l) => typeof l.port === 'number' && String(l.msg).startsWith('listening')))
+    .port as number;
+  prometheus = await startPrometheus({
+    targets: [{ job: 'hello-app', address: `127.0.0.1:${port}`, labels: { namespace: NAMESPACE(env) } }],
+    scrapeInterval: '1s',
+  });
   // About 20 requests a second, writes and reads: writes always reach the database.
   load = (async () => {
     for (let n = 0; !stopLoad; n++) {
       const name = `Guard${'abcdefghij'[n % 10]}`;
-      await (n % 2 === 0 ? call(port, 'PUT', `/hello/${name}`, '{"dateOfBirth":"1990-03-04"}') : call(port, 'GET', `/hello/${name}`));
+      await (n % 2 === 0
+        ? call(port, 'PUT', `/hello/${name}`, '{"dateOfBirth":"1990-03-04"}')
+        : call(port, 'GET', `/hello/${name}`));
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
   // Ten seconds of history (the test window) before any evaluation.
-  await waitFor('a full window of the release\'s traffic in Prometheus', async () => {
-    const q = `count_over_time(http_requests_total{release="${releaseId(v2)}",route="/hello/:username"}[10s])`;
-    const body = (await (await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { value: [number, string] }[] } };
-    return body.data.result.some((r) => Number(r.value[1]) >= 10);
-  }, 60_000, 500);
+  await waitFor(
+    "a full window of the release's traffic in Prometheus",
+    async () => {
+      const q = `count_over_time(http_requests_total{release="${releaseId(v2)}",route="/hello/:username"}[10s])`;
+      const body = (await (await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as {
+        data: { result: { value: [number, string] }[] };
+      };
+      return body.data.result.some((r) => Number(r.value[1]) >= 10);
+    },
+    60_000,
+    500,
+  );
 });
 
 afterAll(async () => {
@@ -118,13 +150,25 @@ describe('a release that passed verify, watched by the guard', () => {
   test('stays while it is healthy: healthy verdicts, one Event, nothing written', async () => {
     const before = await remote.head();
     guard = startGuard({ kc, gitops: remote.url, prometheusUrl: prometheus.url }, env);
-    await waitFor('three healthy verdicts', async () => guard.results.filter((r) => r.verdict === 'healthy').length >= 3, 60_000);
+    await waitFor(
+      'three healthy verdicts',
+      async () => guard.results.filter((r) => r.verdict === 'healthy').length >= 3,
+      60_000,
+    );
     expect(guard.results.filter((r) => r.verdict === 'breach' || r.rollback)).toEqual([]);
     expect(await remote.head()).toBe(before);
     const healthy = (await events(kc)).filter((e) => e.reason === 'ReleaseHealthy');
     expect(healthy).toHaveLength(1);
-    expect(healthy[0]).toMatchObject({ type: 'Normal', action: 'Evaluate', reportingController: 'hello-app.dev/release-guard', reportingInstance: 'guard-test', regarding: { kind: 'Application', name: 'hello-app-dev', namespace: 'argocd' } });
-    expect(await guard.metrics.registry.getSingleMetricAsString('release_guard_leader')).toMatch(/release_guard_leader 1/);
+    expect(healthy[0]).toMatchObject({
+      type: 'Normal',
+      action: 'Evaluate',
+      reportingController: 'hello-app.dev/release-guard',
+      reportingInstance: 'guard-test',
+      regarding: { kind: 'Application', name: 'hello-app-dev', namespace: 'argocd' },
+    });
+    expect(await guard.metrics.registry.getSingleMetricAsString('release_guard_leader')).toMatch(
+      /release_guard_leader 1/,
+    );
   });
 
   test('turns bad when its database goes away: rolled back to v1 exactly once, with the commit and the Event', async () => {
@@ -133,11 +177,15 @@ describe('a release that passed verify, watched by the guard', () => {
     await proxy.stop();
     await waitFor('the rollback commit on the remote', async () => (await remote.head()) !== before, 90_000, 100);
     const breachToCommitMs = Date.now() - breachStart;
-    console.log(`release guard: breach → rollback commit in ${(breachToCommitMs / 1000).toFixed(1)} s (window 10s, gate interval 2s, guard interval 1s, 2 failed evaluations)`);
+    console.log(
+      `release guard: breach → rollback commit in ${(breachToCommitMs / 1000).toFixed(1)} s (window 10s, gate interval 2s, guard interval 1s, 2 failed evaluations)`,
+    );
 
     const message = await remote.message();
     expect(message).toMatch(new RegExp(`^release\\(dev\\): roll back to ${releaseId(v1)} from ${releaseId(v2)}`));
-    expect(message).toMatch(/why: release guard: 2 consecutive failed evaluations of \w+; last: errorRatio: 2 consecutive failures/);
+    expect(message).toMatch(
+      /why: release guard: 2 consecutive failed evaluations of \w+; last: errorRatio: 2 consecutive failures/,
+    );
     expect(message).toMatch(/gates: traffic [\d.]+ req\/s, errorRatio [\d.]+/);
     expect(message).toContain('actor: hello-app.dev/release-guard guard-test');
     const dev = await remote.record(env);
@@ -156,14 +204,28 @@ describe('a release that passed verify, watched by the guard', () => {
     // Argo CD has not applied the rollback yet: the guard waits, it does not roll back again.
     const seen = guard.results.length;
     await waitFor('three more reconciles', async () => guard.results.length >= seen + 3, 30_000);
-    expect(guard.results.slice(seen).every((r) => r.verdict === 'skipped' && /not applied yet/.test(r.reason))).toBe(true);
+    expect(guard.results.slice(seen).every((r) => r.verdict === 'skipped' && /not applied yet/.test(r.reason))).toBe(
+      true,
+    );
     // Argo CD applies it: v1 has no series yet, which holds (never a pass, never a write).
     showLive(api, env, v1);
     const applied = guard.results.length;
-    await waitFor('two evaluations of v1', async () => guard.results.slice(applied).filter((r) => r.release === releaseId(v1) && r.verdict !== 'skipped').length >= 2, 30_000);
-    expect(guard.results.slice(applied).filter((r) => r.verdict !== 'skipped').every((r) => r.verdict === 'held')).toBe(true);
+    await waitFor(
+      'two evaluations of v1',
+      async () =>
+        guard.results.slice(applied).filter((r) => r.release === releaseId(v1) && r.verdict !== 'skipped').length >= 2,
+      30_000,
+    );
+    expect(
+      guard.results
+        .slice(applied)
+        .filter((r) => r.verdict !== 'skipped')
+        .every((r) => r.verdict === 'held'),
+    ).toBe(true);
     expect((await remote.subjects()).filter((s) => /roll back/.test(s))).toHaveLength(1);
-    expect(await guard.metrics.registry.getSingleMetricAsString('release_guard_rollbacks_total')).toMatch(/release_guard_rollbacks_total\{env="dev",result="committed"\} 1/);
+    expect(await guard.metrics.registry.getSingleMetricAsString('release_guard_rollbacks_total')).toMatch(
+      /release_guard_rollbacks_total\{env="dev",result="committed"\} 1/,
+    );
     await proxy.start();
   });
 });

@@ -29,7 +29,14 @@ beforeEach(() => {
   api.failWith = undefined;
 });
 
-const settings = (identity: string): LeaseSettings => ({ namespace: 'hello-platform', name: 'hello-release-guard', identity, leaseDurationSeconds: 15, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 });
+const settings = (identity: string): LeaseSettings => ({
+  namespace: 'hello-platform',
+  name: 'hello-release-guard',
+  identity,
+  leaseDurationSeconds: 15,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2_000,
+});
 
 function candidate(identity: string, start = 0) {
   let now = start;
@@ -117,11 +124,19 @@ test('a renewal with a stale resourceVersion is refused with 409 and the writer 
   const current = await lease();
   // Another writer changes the Lease between a's read and its write.
   const original = leases.readNamespacedLease.bind(leases);
-  const racing = { ...leases, readNamespacedLease: async (p: { name: string; namespace: string }) => {
-    const read = await original(p);
-    await leases.replaceNamespacedLease({ ...p, body: { ...current, spec: { ...current.spec, holderIdentity: 'intruder' } } });
-    return read;
-  }, createNamespacedLease: leases.createNamespacedLease.bind(leases), replaceNamespacedLease: leases.replaceNamespacedLease.bind(leases) };
+  const racing = {
+    ...leases,
+    readNamespacedLease: async (p: { name: string; namespace: string }) => {
+      const read = await original(p);
+      await leases.replaceNamespacedLease({
+        ...p,
+        body: { ...current, spec: { ...current.spec, holderIdentity: 'intruder' } },
+      });
+      return read;
+    },
+    createNamespacedLease: leases.createNamespacedLease.bind(leases),
+    replaceNamespacedLease: leases.replaceNamespacedLease.bind(leases),
+  };
   const elector = new LeaseElector(racing, settings('a'));
   expect(await elector.tryAcquireOrRenew()).toBe(false);
   expect((await lease()).spec?.holderIdentity).toBe('intruder');

@@ -18,14 +18,26 @@ function running(env: (typeof ENVIRONMENT_NAMES)[number]) {
 }
 
 function render(valuesFile: string, image: string, release: string) {
-  const out = helm(['template', 'hello-app', CHART, '-f', join(CHART, valuesFile), '--set-string', `image=${image}`, '--set-string', `release=${release}`]);
+  const out = helm([
+    'template',
+    'hello-app',
+    CHART,
+    '-f',
+    join(CHART, valuesFile),
+    '--set-string',
+    `image=${image}`,
+    '--set-string',
+    `release=${release}`,
+  ]);
   return parseYamlStream(out, `helm template -f ${valuesFile}`);
 }
 
 const key = (o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`;
 
 test('helm lint passes with an image and a release set', () => {
-  expect(helm(['lint', CHART, '--strict', '--set-string', `image=${DIGEST_IMAGE}`, '--set-string', 'release=v1.0.0'])).toMatch(/0 chart\(s\) failed/);
+  expect(
+    helm(['lint', CHART, '--strict', '--set-string', `image=${DIGEST_IMAGE}`, '--set-string', 'release=v1.0.0']),
+  ).toMatch(/0 chart\(s\) failed/);
 });
 
 describe.each(ENVIRONMENT_NAMES)('helm template with values-%s.yaml', (env) => {
@@ -36,7 +48,10 @@ describe.each(ENVIRONMENT_NAMES)('helm template with values-%s.yaml', (env) => {
     const expected = readManifests(join(ROOT, 'gitops', env));
     expect(rendered.map((m) => key(m.object)).sort()).toEqual(expected.map((m) => key(m.object)).sort());
     for (const m of expected) {
-      expect({ object: key(m.object), ...rendered.find((r) => key(r.object) === key(m.object))!.object }).toEqual({ object: key(m.object), ...m.object });
+      expect({ object: key(m.object), ...rendered.find((r) => key(r.object) === key(m.object))!.object }).toEqual({
+        object: key(m.object),
+        ...m.object,
+      });
     }
   });
 
@@ -60,12 +75,32 @@ describe('the chart refuses unsafe values', () => {
 
   test('an empty database subnet list (a policy without destinations would allow every address)', () => {
     expect(() =>
-      helm(['template', 'hello-app', CHART, '--set-string', `image=${DIGEST_IMAGE}`, '--set-string', 'release=r1', '--set', 'database.subnetCidrs=null']),
+      helm([
+        'template',
+        'hello-app',
+        CHART,
+        '--set-string',
+        `image=${DIGEST_IMAGE}`,
+        '--set-string',
+        'release=r1',
+        '--set',
+        'database.subnetCidrs=null',
+      ]),
     ).toThrow(/'database.subnetCidrs' must list at least one entry/);
   });
 
   test('no ingress host, no Ingress', () => {
-    const out = helm(['template', 'hello-app', CHART, '--set-string', `image=${DIGEST_IMAGE}`, '--set-string', 'release=r1', '--set', 'ingressHost=']);
+    const out = helm([
+      'template',
+      'hello-app',
+      CHART,
+      '--set-string',
+      `image=${DIGEST_IMAGE}`,
+      '--set-string',
+      'release=r1',
+      '--set',
+      'ingressHost=',
+    ]);
     expect(parseYamlStream(out, 'helm').map((m) => m.object.kind)).not.toContain('Ingress');
   });
 });

@@ -39,7 +39,8 @@ afterAll(async () => {
 });
 
 /** Git ancestry as the action works it out: the pushed commit, a later one containing it, or an older one. */
-const relate = async (rev?: string): Promise<RevisionRelation> => (rev === pushed ? 'same' : rev === newer ? 'descendant' : rev ? 'older-or-unrelated' : 'unknown');
+const relate = async (rev?: string): Promise<RevisionRelation> =>
+  rev === pushed ? 'same' : rev === newer ? 'descendant' : rev ? 'older-or-unrelated' : 'unknown';
 const healthyApp: AppStatus = { revision: pushed };
 const complete: RolloutStatus = { image: img, release };
 const twoPods = [pod(env, 'hello-app-7d9c-a', img, release), pod(env, 'hello-app-7d9c-b', img, release)];
@@ -55,25 +56,119 @@ interface Row {
 ruleTable<Row>(
   'cluster checks against recorded API objects',
   [
-    { name: 'synced, healthy, rolled out with the recorded image and no restarts passes', objects: [application(env, healthyApp), deployment(env, complete), ...twoPods], outcome: 'pass', decidedBy: /rollout is complete/ },
-    { name: 'a later revision that contains the pushed one passes', objects: [application(env, { revision: newer }), deployment(env, complete), ...twoPods], outcome: 'pass', decidedBy: /no restarts/ },
-    { name: 'Synced and Healthy at the wrong (older) revision is not judged: not applied yet', objects: [application(env, { revision: older }), deployment(env, complete), ...twoPods], outcome: 'inconclusive', decidedBy: /argocd-revision: Argo CD is at cccccccccccc, which does not contain aaaaaaaaaaaa/ },
-    { name: 'OutOfSync waits', objects: [application(env, { revision: pushed, sync: 'OutOfSync' }), deployment(env, complete), ...twoPods], outcome: 'inconclusive', decidedBy: /argocd-sync: sync status OutOfSync/ },
-    { name: 'Degraded fails', objects: [application(env, { revision: pushed, health: 'Degraded' }), deployment(env, complete), ...twoPods], outcome: 'fail', decidedBy: /argocd-health: health Degraded: Deployment "hello-app" exceeded/ },
-    { name: 'a failed last sync operation fails', objects: [application(env, { revision: pushed, phase: 'Failed', message: 'one or more objects failed to apply' }), deployment(env, complete), ...twoPods], outcome: 'fail', decidedBy: /argocd-operation: last operation Failed: one or more objects failed to apply/ },
-    { name: 'a Deployment mid-rollout waits', objects: [application(env, { revision: pushed, health: 'Progressing' }), deployment(env, { ...complete, updated: 1, ready: 1, total: 3 }), ...twoPods], outcome: 'inconclusive', decidedBy: /in progress: updated 1\/2, ready 1\/2/ },
-    { name: 'a generation the controller has not observed waits', objects: [application(env, healthyApp), deployment(env, { ...complete, generation: 8, observedGeneration: 7 }), ...twoPods], outcome: 'inconclusive', decidedBy: /generation 8 not yet observed/ },
-    { name: 'a rollout past its progress deadline fails', objects: [application(env, healthyApp), deployment(env, { ...complete, deadlineExceeded: true, ready: 1 }), ...twoPods], outcome: 'fail', decidedBy: /progress deadline exceeded/ },
-    { name: 'a complete rollout of another image fails', objects: [application(env, healthyApp), deployment(env, { ...complete, image: image('v1') }), ...twoPods], outcome: 'fail', decidedBy: /image: runs .*expected/ },
-    { name: 'a container that restarted since the rollout began fails', objects: [application(env, healthyApp), deployment(env, complete), pod(env, 'hello-app-7d9c-a', img, release), pod(env, 'hello-app-7d9c-b', img, release, 2)], outcome: 'fail', decidedBy: /restarts: hello-app-7d9c-b\/api restarted 2×/ },
-    { name: 'no Application at all waits (and never passes)', objects: [deployment(env, complete), ...twoPods], outcome: 'inconclusive', decidedBy: /Application hello-app-dev not found/ },
-    { name: 'an API server answering 503 is an error', objects: [], failWith: 503, outcome: 'error', decidedBy: /Kubernetes API read failed \(HTTP 503\)/ },
+    {
+      name: 'synced, healthy, rolled out with the recorded image and no restarts passes',
+      objects: [application(env, healthyApp), deployment(env, complete), ...twoPods],
+      outcome: 'pass',
+      decidedBy: /rollout is complete/,
+    },
+    {
+      name: 'a later revision that contains the pushed one passes',
+      objects: [application(env, { revision: newer }), deployment(env, complete), ...twoPods],
+      outcome: 'pass',
+      decidedBy: /no restarts/,
+    },
+    {
+      name: 'Synced and Healthy at the wrong (older) revision is not judged: not applied yet',
+      objects: [application(env, { revision: older }), deployment(env, complete), ...twoPods],
+      outcome: 'inconclusive',
+      decidedBy: /argocd-revision: Argo CD is at cccccccccccc, which does not contain aaaaaaaaaaaa/,
+    },
+    {
+      name: 'OutOfSync waits',
+      objects: [application(env, { revision: pushed, sync: 'OutOfSync' }), deployment(env, complete), ...twoPods],
+      outcome: 'inconclusive',
+      decidedBy: /argocd-sync: sync status OutOfSync/,
+    },
+    {
+      name: 'Degraded fails',
+      objects: [application(env, { revision: pushed, health: 'Degraded' }), deployment(env, complete), ...twoPods],
+      outcome: 'fail',
+      decidedBy: /argocd-health: health Degraded: Deployment "hello-app" exceeded/,
+    },
+    {
+      name: 'a failed last sync operation fails',
+      objects: [
+        application(env, { revision: pushed, phase: 'Failed', message: 'one or more objects failed to apply' }),
+        deployment(env, complete),
+        ...twoPods,
+      ],
+      outcome: 'fail',
+      decidedBy: /argocd-operation: last operation Failed: one or more objects failed to apply/,
+    },
+    {
+      name: 'a Deployment mid-rollout waits',
+      objects: [
+        application(env, { revision: pushed, health: 'Progressing' }),
+        deployment(env, { ...complete, updated: 1, ready: 1, total: 3 }),
+        ...twoPods,
+      ],
+      outcome: 'inconclusive',
+      decidedBy: /in progress: updated 1\/2, ready 1\/2/,
+    },
+    {
+      name: 'a generation the controller has not observed waits',
+      objects: [
+        application(env, healthyApp),
+        deployment(env, { ...complete, generation: 8, observedGeneration: 7 }),
+        ...twoPods,
+      ],
+      outcome: 'inconclusive',
+      decidedBy: /generation 8 not yet observed/,
+    },
+    {
+      name: 'a rollout past its progress deadline fails',
+      objects: [
+        application(env, healthyApp),
+        deployment(env, { ...complete, deadlineExceeded: true, ready: 1 }),
+        ...twoPods,
+      ],
+      outcome: 'fail',
+      decidedBy: /progress deadline exceeded/,
+    },
+    {
+      name: 'a complete rollout of another image fails',
+      objects: [application(env, healthyApp), deployment(env, { ...complete, image: image('v1') }), ...twoPods],
+      outcome: 'fail',
+      decidedBy: /image: runs .*expected/,
+    },
+    {
+      name: 'a container that restarted since the rollout began fails',
+      objects: [
+        application(env, healthyApp),
+        deployment(env, complete),
+        pod(env, 'hello-app-7d9c-a', img, release),
+        pod(env, 'hello-app-7d9c-b', img, release, 2),
+      ],
+      outcome: 'fail',
+      decidedBy: /restarts: hello-app-7d9c-b\/api restarted 2×/,
+    },
+    {
+      name: 'no Application at all waits (and never passes)',
+      objects: [deployment(env, complete), ...twoPods],
+      outcome: 'inconclusive',
+      decidedBy: /Application hello-app-dev not found/,
+    },
+    {
+      name: 'an API server answering 503 is an error',
+      objects: [],
+      failWith: 503,
+      outcome: 'error',
+      decidedBy: /Kubernetes API read failed \(HTTP 503\)/,
+    },
   ],
   async (row) => {
     api.clear();
     api.put(...row.objects);
     api.failWith = row.failWith;
-    const report = await waitForCluster({ reader, target: { env, namespace, release }, image: img, revision: pushed, relate, timeoutMs: 0 });
+    const report = await waitForCluster({
+      reader,
+      target: { env, namespace, release },
+      image: img,
+      revision: pushed,
+      relate,
+      timeoutMs: 0,
+    });
     expect(report.outcome).toBe(row.outcome);
     expect(report.reason).toMatch(row.decidedBy);
   },
@@ -82,7 +177,10 @@ ruleTable<Row>(
 test('verify waits while Argo CD catches up and passes once it has applied the revision', async () => {
   api.failWith = undefined;
   api.clear();
-  api.put(application(env, { revision: older, sync: 'OutOfSync' }), deployment(env, { ...complete, image: image('v1') }));
+  api.put(
+    application(env, { revision: older, sync: 'OutOfSync' }),
+    deployment(env, { ...complete, image: image('v1') }),
+  );
   let sleeps = 0;
   const clock = {
     now: () => new Date(1000 * sleeps),
@@ -91,7 +189,16 @@ test('verify waits while Argo CD catches up and passes once it has applied the r
       if (sleeps === 2) api.put(application(env, healthyApp), deployment(env, complete), ...twoPods);
     },
   };
-  const report = await waitForCluster({ reader, target: { env, namespace, release }, image: img, revision: pushed, relate, timeoutMs: 60_000, pollMs: 1000, clock });
+  const report = await waitForCluster({
+    reader,
+    target: { env, namespace, release },
+    image: img,
+    revision: pushed,
+    relate,
+    timeoutMs: 60_000,
+    pollMs: 1000,
+    clock,
+  });
   expect(report.outcome).toBe('pass');
   expect(report.polls).toBe(3);
   expect(report.appliedAt?.toISOString()).toBe('2025-02-01T10:00:07.000Z');
@@ -105,10 +212,27 @@ test('the double enforces optimistic concurrency: a PUT with a stale resourceVer
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(join(dir, 'kubeconfig.yaml'));
   const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
-  const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'guard', namespace: 'platform' }, spec: { holderIdentity: 'a' } };
+  const lease = {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: 'guard', namespace: 'platform' },
+    spec: { holderIdentity: 'a' },
+  };
   const created = await coordination.createNamespacedLease({ namespace: 'platform', body: lease });
-  const updated = await coordination.replaceNamespacedLease({ name: 'guard', namespace: 'platform', body: { ...created, spec: { holderIdentity: 'b' } } });
+  const updated = await coordination.replaceNamespacedLease({
+    name: 'guard',
+    namespace: 'platform',
+    body: { ...created, spec: { holderIdentity: 'b' } },
+  });
   expect(updated.spec?.holderIdentity).toBe('b');
-  await expect(coordination.replaceNamespacedLease({ name: 'guard', namespace: 'platform', body: { ...created, spec: { holderIdentity: 'c' } } })).rejects.toMatchObject({ code: 409 });
-  await expect(coordination.createNamespacedLease({ namespace: 'platform', body: lease })).rejects.toMatchObject({ code: 409 });
+  await expect(
+    coordination.replaceNamespacedLease({
+      name: 'guard',
+      namespace: 'platform',
+      body: { ...created, spec: { holderIdentity: 'c' } },
+    }),
+  ).rejects.toMatchObject({ code: 409 });
+  await expect(coordination.createNamespacedLease({ namespace: 'platform', body: lease })).rejects.toMatchObject({
+    code: 409,
+  });
 });

@@ -16,22 +16,63 @@ export interface AppStatus {
 }
 
 export function application(env: EnvironmentName, s: AppStatus): KubeObject {
-  const source = { repoURL: 'https://github.com/example/hello-app.git', path: `gitops/${env}`, targetRevision: 'main', directory: { exclude: 'release.json', recurse: false } };
+  const source = {
+    repoURL: 'https://github.com/example/hello-app.git',
+    path: `gitops/${env}`,
+    targetRevision: 'main',
+    directory: { exclude: 'release.json', recurse: false },
+  };
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name: applicationName(env), namespace: 'argocd', labels: { [LABELS.environment]: env }, generation: 42 },
-    spec: { project: 'hello-app', source, destination: { server: 'https://kubernetes.default.svc', namespace: ENVIRONMENTS[env].namespace }, syncPolicy: { automated: { prune: true, selfHeal: true } } },
+    metadata: {
+      name: applicationName(env),
+      namespace: 'argocd',
+      labels: { [LABELS.environment]: env },
+      generation: 42,
+    },
+    spec: {
+      project: 'hello-app',
+      source,
+      destination: { server: 'https://kubernetes.default.svc', namespace: ENVIRONMENTS[env].namespace },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
     status: {
-      sync: { status: s.sync ?? 'Synced', revision: s.revision, comparedTo: { source, destination: { server: 'https://kubernetes.default.svc', namespace: ENVIRONMENTS[env].namespace } } },
-      health: { status: s.health ?? 'Healthy', ...(s.health === 'Degraded' ? { message: 'Deployment "hello-app" exceeded its progress deadline' } : {}) },
+      sync: {
+        status: s.sync ?? 'Synced',
+        revision: s.revision,
+        comparedTo: {
+          source,
+          destination: { server: 'https://kubernetes.default.svc', namespace: ENVIRONMENTS[env].namespace },
+        },
+      },
+      health: {
+        status: s.health ?? 'Healthy',
+        ...(s.health === 'Degraded' ? { message: 'Deployment "hello-app" exceeded its progress deadline' } : {}),
+      },
       operationState: {
         operation: { sync: { revision: s.revision }, initiatedBy: { automated: true }, retry: { limit: 5 } },
         phase: s.phase ?? 'Succeeded',
         message: s.message ?? 'successfully synced (all tasks run)',
         startedAt: '2025-02-01T10:00:00Z',
         finishedAt: s.finishedAt ?? '2025-02-01T10:00:07Z',
-        syncResult: { revision: s.revision, source, resources: [{ group: 'apps', version: 'v1', kind: 'Deployment', namespace: ENVIRONMENTS[env].namespace, name: workloadName(), status: 'Synced', message: 'deployment.apps/hello-app configured', hookPhase: 'Running', syncPhase: 'Sync' }] },
+        syncResult: {
+          revision: s.revision,
+          source,
+          resources: [
+            {
+              group: 'apps',
+              version: 'v1',
+              kind: 'Deployment',
+              namespace: ENVIRONMENTS[env].namespace,
+              name: workloadName(),
+              status: 'Synced',
+              message: 'deployment.apps/hello-app configured',
+              hookPhase: 'Running',
+              syncPhase: 'Sync',
+            },
+          ],
+        },
       },
       reconciledAt: '2025-02-01T10:00:09Z',
       sourceType: 'Directory',
@@ -59,11 +100,25 @@ export function deployment(env: EnvironmentName, r: RolloutStatus): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: workloadName(), namespace, generation: r.generation ?? 7, labels: { [LABELS.name]: workloadName(), [LABELS.environment]: env } },
+    metadata: {
+      name: workloadName(),
+      namespace,
+      generation: r.generation ?? 7,
+      labels: { [LABELS.name]: workloadName(), [LABELS.environment]: env },
+    },
     spec: {
       replicas: desired,
-      selector: { matchLabels: { [LABELS.name]: workloadName(), [LABELS.instance]: applicationName(env), [LABELS.component]: COMPONENTS.api } },
-      template: { metadata: { labels: releasePodLabels(env, COMPONENTS.api, r.release) }, spec: { containers: [{ name: 'api', image: r.image }] } },
+      selector: {
+        matchLabels: {
+          [LABELS.name]: workloadName(),
+          [LABELS.instance]: applicationName(env),
+          [LABELS.component]: COMPONENTS.api,
+        },
+      },
+      template: {
+        metadata: { labels: releasePodLabels(env, COMPONENTS.api, r.release) },
+        spec: { containers: [{ name: 'api', image: r.image }] },
+      },
     },
     status: {
       observedGeneration: r.observedGeneration ?? r.generation ?? 7,
@@ -72,10 +127,26 @@ export function deployment(env: EnvironmentName, r: RolloutStatus): KubeObject {
       readyReplicas: r.ready ?? desired,
       availableReplicas: r.ready ?? desired,
       conditions: [
-        { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', lastUpdateTime: '2025-02-01T10:00:30Z', lastTransitionTime: '2025-02-01T09:00:00Z' },
+        {
+          type: 'Available',
+          status: 'True',
+          reason: 'MinimumReplicasAvailable',
+          lastUpdateTime: '2025-02-01T10:00:30Z',
+          lastTransitionTime: '2025-02-01T09:00:00Z',
+        },
         r.deadlineExceeded
-          ? { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "hello-app-7d9c" has timed out progressing.' }
-          : { type: 'Progressing', status: 'True', reason: complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', message: 'ReplicaSet "hello-app-7d9c" is progressing.' },
+          ? {
+              type: 'Progressing',
+              status: 'False',
+              reason: 'ProgressDeadlineExceeded',
+              message: 'ReplicaSet "hello-app-7d9c" has timed out progressing.',
+            }
+          : {
+              type: 'Progressing',
+              status: 'True',
+              reason: complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
+              message: 'ReplicaSet "hello-app-7d9c" is progressing.',
+            },
       ],
     },
   };
@@ -97,7 +168,9 @@ export function pod(env: EnvironmentName, name: string, image: string, release: 
           restartCount,
           started: true,
           state: { running: { startedAt: '2025-02-01T10:00:20Z' } },
-          ...(restartCount > 0 ? { lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: '2025-02-01T10:00:18Z' } } } : {}),
+          ...(restartCount > 0
+            ? { lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: '2025-02-01T10:00:18Z' } } }
+            : {}),
         },
       ],
     },

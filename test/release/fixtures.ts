@@ -17,12 +17,32 @@ export function record(env: EnvironmentName, running?: string, verified?: string
   const r: ReleaseRecord = { environment: env, bad: [], history: [] };
   const history: ReleaseRecord['history'] = [];
   if (verified) {
-    history.push({ at: T0, action: 'deploy', image: verified, release: releaseId(verified), from: 'build', outcome: 'succeeded' });
-    history.push({ at: T0, action: 'verify', image: verified, release: releaseId(verified), from: env, outcome: 'passed', reason: 'all gates passed', figures: { traffic: 2, errorRatio: 0.001, latencyP99: 0.05 } });
+    history.push({
+      at: T0,
+      action: 'deploy',
+      image: verified,
+      release: releaseId(verified),
+      from: 'build',
+      outcome: 'succeeded',
+    });
+    history.push({
+      at: T0,
+      action: 'verify',
+      image: verified,
+      release: releaseId(verified),
+      from: env,
+      outcome: 'passed',
+      reason: 'all gates passed',
+      figures: { traffic: 2, errorRatio: 0.001, latencyP99: 0.05 },
+    });
   }
   return {
     ...r,
-    ...(running ? { current: { image: running, release: releaseId(running), since: T0, from: 'build', action: 'deploy' as const } } : {}),
+    ...(running
+      ? {
+          current: { image: running, release: releaseId(running), since: T0, from: 'build', action: 'deploy' as const },
+        }
+      : {}),
     ...(verified ? { lastVerified: { image: verified, release: releaseId(verified), verifiedAt: T0 } } : {}),
     history,
   };

@@ -61,10 +61,19 @@ async function run(release: string, where: Where, slo: Slo): Promise<AnalysisRep
     hanging: `http://127.0.0.1:${hangingPort}`,
   }[where];
   const provider = new PrometheusProvider({ url, timeoutMs: 300 });
-  return analyse({ scope: { namespace, release }, slo, liveSince: new Date((end - 3600) * 1000), provider, clock: frozenClock() });
+  return analyse({
+    scope: { namespace, release },
+    slo,
+    liveSince: new Date((end - 3600) * 1000),
+    provider,
+    clock: frozenClock(),
+  });
 }
 
-const holdOnNoData: Slo = { ...devSlo, gates: { ...devSlo.gates, traffic: { ...devSlo.gates.traffic, noData: 'hold' } } };
+const holdOnNoData: Slo = {
+  ...devSlo,
+  gates: { ...devSlo.gates, traffic: { ...devSlo.gates.traffic, noData: 'hold' } },
+};
 
 interface Row {
   name: string;
@@ -80,16 +89,83 @@ interface Row {
 ruleTable<Row>(
   'verdicts of the dev SLO over a recorded history',
   [
-    { name: 'a healthy release passes every gate', release: 'healthy', outcome: 'pass', gates: { traffic: 'pass', errorRatio: 'pass', latencyP99: 'pass' }, reason: /6 of 6 measurements passed/, rounds: 6 },
-    { name: 'a 20% error ratio fails after two consecutive failures', release: 'erroring', outcome: 'fail', gates: { errorRatio: 'fail' }, reason: /errorRatio: 2 consecutive failures.*0\.2 > 0\.05 \(failureLimit 2\)/, rounds: 2 },
-    { name: 'a p99 above 0.5 s fails the latency gate', release: 'slow', outcome: 'fail', gates: { latencyP99: 'fail' }, reason: /latencyP99: 2 consecutive failures/ },
-    { name: 'traffic below the minimum fails the traffic gate', release: 'quiet', outcome: 'fail', gates: { traffic: 'fail' }, reason: /traffic: 3 consecutive failures.*0\.05 < 0\.1/ },
-    { name: 'a release without data fails where no data means fail (traffic)', release: 'absent', outcome: 'fail', gates: { traffic: 'fail', errorRatio: 'inconclusive', latencyP99: 'inconclusive' }, reason: /no data.*counts as a failure \(noData fail\)/ },
-    { name: 'a release without data is undecided where every gate holds on no data', release: 'absent', slo: holdOnNoData, outcome: 'inconclusive', gates: { traffic: 'inconclusive', errorRatio: 'inconclusive' }, reason: /noData hold/ },
-    { name: 'a series that stopped reporting is stale, not healthy', release: 'stopped', outcome: 'fail', gates: { traffic: 'fail', errorRatio: 'pass' }, reason: /stale series/ },
-    { name: 'Prometheus down makes the run undecidable after errorLimit errors', release: 'healthy', where: 'closed-port', outcome: 'error', gates: { traffic: 'error', errorRatio: 'error', latencyP99: 'error' }, reason: /3 consecutive measurement errors.*unreachable.*ECONNREFUSED/, rounds: 3 },
-    { name: 'Prometheus answering an error is an error, not no data', release: 'healthy', where: 'wrong-path', outcome: 'error', gates: { traffic: 'error' }, reason: /HTTP 404/ },
-    { name: 'Prometheus timing out is an error', release: 'healthy', where: 'hanging', outcome: 'error', gates: { errorRatio: 'error' }, reason: /timed out after 300 ms/ },
+    {
+      name: 'a healthy release passes every gate',
+      release: 'healthy',
+      outcome: 'pass',
+      gates: { traffic: 'pass', errorRatio: 'pass', latencyP99: 'pass' },
+      reason: /6 of 6 measurements passed/,
+      rounds: 6,
+    },
+    {
+      name: 'a 20% error ratio fails after two consecutive failures',
+      release: 'erroring',
+      outcome: 'fail',
+      gates: { errorRatio: 'fail' },
+      reason: /errorRatio: 2 consecutive failures.*0\.2 > 0\.05 \(failureLimit 2\)/,
+      rounds: 2,
+    },
+    {
+      name: 'a p99 above 0.5 s fails the latency gate',
+      release: 'slow',
+      outcome: 'fail',
+      gates: { latencyP99: 'fail' },
+      reason: /latencyP99: 2 consecutive failures/,
+    },
+    {
+      name: 'traffic below the minimum fails the traffic gate',
+      release: 'quiet',
+      outcome: 'fail',
+      gates: { traffic: 'fail' },
+      reason: /traffic: 3 consecutive failures.*0\.05 < 0\.1/,
+    },
+    {
+      name: 'a release without data fails where no data means fail (traffic)',
+      release: 'absent',
+      outcome: 'fail',
+      gates: { traffic: 'fail', errorRatio: 'inconclusive', latencyP99: 'inconclusive' },
+      reason: /no data.*counts as a failure \(noData fail\)/,
+    },
+    {
+      name: 'a release without data is undecided where every gate holds on no data',
+      release: 'absent',
+      slo: holdOnNoData,
+      outcome: 'inconclusive',
+      gates: { traffic: 'inconclusive', errorRatio: 'inconclusive' },
+      reason: /noData hold/,
+    },
+    {
+      name: 'a series that stopped reporting is stale, not healthy',
+      release: 'stopped',
+      outcome: 'fail',
+      gates: { traffic: 'fail', errorRatio: 'pass' },
+      reason: /stale series/,
+    },
+    {
+      name: 'Prometheus down makes the run undecidable after errorLimit errors',
+      release: 'healthy',
+      where: 'closed-port',
+      outcome: 'error',
+      gates: { traffic: 'error', errorRatio: 'error', latencyP99: 'error' },
+      reason: /3 consecutive measurement errors.*unreachable.*ECONNREFUSED/,
+      rounds: 3,
+    },
+    {
+      name: 'Prometheus answering an error is an error, not no data',
+      release: 'healthy',
+      where: 'wrong-path',
+      outcome: 'error',
+      gates: { traffic: 'error' },
+      reason: /HTTP 404/,
+    },
+    {
+      name: 'Prometheus timing out is an error',
+      release: 'healthy',
+      where: 'hanging',
+      outcome: 'error',
+      gates: { errorRatio: 'error' },
+      reason: /timed out after 300 ms/,
+    },
   ],
   async (row) => {
     const report = await run(row.release, row.where ?? 'prometheus', row.slo ?? devSlo);

@@ -23,19 +23,38 @@ beforeEach(async () => {
 });
 afterEach(() => remote.cleanup());
 
-const ctx = (over: Partial<ReleaseContext> = {}): ReleaseContext => ({ gitops: remote.url, synth: cdk8sSynth, now: () => at, actor: 'test', push: { baseDelayMs: 1 }, ...over });
+const ctx = (over: Partial<ReleaseContext> = {}): ReleaseContext => ({
+  gitops: remote.url,
+  synth: cdk8sSynth,
+  now: () => at,
+  actor: 'test',
+  push: { baseDelayMs: 1 },
+  ...over,
+});
 
 test('deploy records the image, re-synthesizes dev and pushes one commit that says what moved and why', async () => {
   const before = await remote.head();
   const result = await deploy(ctx(), { env: 'dev', image: v3, version: 'v3.0.0' });
   expect(result.outcome).toBe('pass');
   expect(result.steps.map((s) => `${s.step}:${s.status}`)).toEqual([
-    'open-workspace:succeeded', 'read-record:succeeded', 'decide:succeeded', 'write-record:succeeded', 'synthesize:succeeded', 'commit-change:succeeded', 'push-commit:succeeded',
+    'open-workspace:succeeded',
+    'read-record:succeeded',
+    'decide:succeeded',
+    'write-record:succeeded',
+    'synthesize:succeeded',
+    'commit-change:succeeded',
+    'push-commit:succeeded',
   ]);
   expect(await remote.head()).toBe(result.commit);
   expect(await remote.head()).not.toBe(before);
   const dev = await remote.record('dev');
-  expect(dev.current).toMatchObject({ image: v3, version: 'v3.0.0', release: 'v3.0.0', from: 'build', action: 'deploy' });
+  expect(dev.current).toMatchObject({
+    image: v3,
+    version: 'v3.0.0',
+    release: 'v3.0.0',
+    from: 'build',
+    action: 'deploy',
+  });
   expect(dev.history.at(-1)).toMatchObject({ action: 'deploy', image: v3, outcome: 'succeeded', actor: 'test' });
   expect(await remote.file('gitops/dev/deployment-hello-app.yaml')).toContain(v3);
   const message = await remote.message();
@@ -56,7 +75,10 @@ test('deploying the image dev already runs writes nothing', async () => {
 
 test('a failing synth stops at the synthesize step and leaves the remote unchanged', async () => {
   const before = await remote.head();
-  const result = await deploy(ctx(), { env: 'dev', image: image('v3', '999999999999.dkr.ecr.eu-west-1.amazonaws.com/other') });
+  const result = await deploy(ctx(), {
+    env: 'dev',
+    image: image('v3', '999999999999.dkr.ecr.eu-west-1.amazonaws.com/other'),
+  });
   expect(result.outcome).toBe('fail');
   expect(result.stoppedAt).toMatchObject({ step: 'synthesize', status: 'failed' });
   expect(result.stoppedAt?.reason).toMatch(/runs only images from/);
@@ -130,10 +152,15 @@ test('a rollback decided against a release that has since changed is left alone 
 
 test('two concurrent writers to different environments both land: the later one rebases onto the earlier', async () => {
   // The deploy is held inside its synth step while another writer pushes, so its first push is non-fast-forward.
-  const heldDeploy = await deploy(ctx({ synth: async (env, dir) => {
-    await remote.commitRecord(record('prod', v3, v3), 'another writer changes prod');
-    return cdk8sSynth(env, dir);
-  } }), { env: 'dev', image: v3 });
+  const heldDeploy = await deploy(
+    ctx({
+      synth: async (env, dir) => {
+        await remote.commitRecord(record('prod', v3, v3), 'another writer changes prod');
+        return cdk8sSynth(env, dir);
+      },
+    }),
+    { env: 'dev', image: v3 },
+  );
   expect(heldDeploy.outcome).toBe('pass');
   expect(heldDeploy.steps.find((s) => s.step === 'push-commit')?.note).toMatch(/after 1 rebase/);
   const subjects = await remote.subjects();
@@ -145,13 +172,20 @@ test('two concurrent writers to different environments both land: the later one 
 
 test('two concurrent writers to the same environment: one lands, the other stops on the conflict and pushes nothing', async () => {
   const foreign = record('dev', image('foreign'), v1);
-  const result = await deploy(ctx({ synth: async (env, dir) => {
-    await remote.commitRecord(foreign, 'a concurrent deploy to dev');
-    return cdk8sSynth(env, dir);
-  } }), { env: 'dev', image: v3 });
+  const result = await deploy(
+    ctx({
+      synth: async (env, dir) => {
+        await remote.commitRecord(foreign, 'a concurrent deploy to dev');
+        return cdk8sSynth(env, dir);
+      },
+    }),
+    { env: 'dev', image: v3 },
+  );
   expect(result.outcome).toBe('fail');
   expect(result.stoppedAt).toMatchObject({ step: 'push-commit', status: 'failed' });
-  expect(result.stoppedAt?.reason).toMatch(/conflict: gitops\/dev\/release\.json changed concurrently on main by ".*a concurrent deploy to dev"/);
+  expect(result.stoppedAt?.reason).toMatch(
+    /conflict: gitops\/dev\/release\.json changed concurrently on main by ".*a concurrent deploy to dev"/,
+  );
   expect((await remote.subjects())[0]).toBe('a concurrent deploy to dev');
   expect((await remote.record('dev')).current?.image).toBe(image('foreign'));
 });

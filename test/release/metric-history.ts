@@ -27,7 +27,9 @@ const SCRAPE_STEP = 5;
 
 function labels(h: ReleaseHistory, extra: Record<string, string>): string {
   const all = { namespace: h.namespace, [L.release]: h.release, [L.route]: ROUTE, [L.method]: 'GET', ...extra };
-  return `{${Object.entries(all).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+  return `{${Object.entries(all)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(',')}}`;
 }
 
 /** One OpenMetrics document; each metric family's samples are grouped, each series in time order. */
@@ -38,8 +40,15 @@ export function openMetrics(histories: readonly ReleaseHistory[]): string {
   for (const h of histories) {
     let ok = 0;
     let failed = 0;
-    const bucketCounts = new Map<string, number>([...METRICS.durationBuckets.map((b) => String(b)), '+Inf'].map((le) => [le, 0]));
-    const series = { ok: [] as string[], failed: [] as string[], buckets: new Map<string, string[]>(), count: [] as string[] };
+    const bucketCounts = new Map<string, number>(
+      [...METRICS.durationBuckets.map((b) => String(b)), '+Inf'].map((le) => [le, 0]),
+    );
+    const series = {
+      ok: [] as string[],
+      failed: [] as string[],
+      buckets: new Map<string, string[]>(),
+      count: [] as string[],
+    };
     for (let t = h.from; t <= h.to; t += SCRAPE_STEP) {
       const b = h.behaviour(t);
       const n = b.rps * SCRAPE_STEP;

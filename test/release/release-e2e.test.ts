@@ -37,7 +37,11 @@ let load: { stop: () => Promise<void> } | undefined;
 const ports = { good: 0, bad: 0 };
 
 function node(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function finished(child: ChildProcess): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -50,9 +54,20 @@ function finished(child: ChildProcess): Promise<{ code: number; stdout: string; 
 
 async function startService(release: string, databaseUrl: string): Promise<number> {
   const port = await freePort();
-  const child = node(['service/main.ts', 'serve'], { DATABASE_URL: databaseUrl, PORT: String(port), HELLO_RELEASE: release, LOG_LEVEL: 'warn', DATA_DIR: join(dir, release), SHUTDOWN_GRACE_SECONDS: '1' });
+  const child = node(['service/main.ts', 'serve'], {
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HELLO_RELEASE: release,
+    LOG_LEVEL: 'warn',
+    DATA_DIR: join(dir, release),
+    SHUTDOWN_GRACE_SECONDS: '1',
+  });
   services.push(child);
-  await waitFor(`service ${release} to listen`, async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 30_000);
+  await waitFor(
+    `service ${release} to listen`,
+    async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+    30_000,
+  );
   return port;
 }
 
@@ -63,8 +78,19 @@ function generateLoad(): { stop: () => Promise<void> } {
     const base = `http://127.0.0.1:${port}/hello/${user}`;
     while (running) {
       const signal = AbortSignal.timeout(2000);
-      await fetch(base, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dateOfBirth: '1990-05-17' }), signal }).then((r) => r.arrayBuffer(), () => undefined);
-      await fetch(base, { signal }).then((r) => r.arrayBuffer(), () => undefined);
+      await fetch(base, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ dateOfBirth: '1990-05-17' }),
+        signal,
+      }).then(
+        (r) => r.arrayBuffer(),
+        () => undefined,
+      );
+      await fetch(base, { signal }).then(
+        (r) => r.arrayBuffer(),
+        () => undefined,
+      );
       await new Promise((r) => setTimeout(r, 100));
     }
   };
@@ -73,13 +99,26 @@ function generateLoad(): { stop: () => Promise<void> } {
 }
 
 async function release(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return finished(node(['release/main.ts', ...args, '--gitops', remote.url], { KUBECONFIG: kubeconfig, PROMETHEUS_URL: prometheus.url, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' }));
+  return finished(
+    node(['release/main.ts', ...args, '--gitops', remote.url], {
+      KUBECONFIG: kubeconfig,
+      PROMETHEUS_URL: prometheus.url,
+      GIT_AUTHOR_NAME: 'e2e',
+      GIT_AUTHOR_EMAIL: 'e2e@example.com',
+      GIT_COMMITTER_NAME: 'e2e',
+      GIT_COMMITTER_EMAIL: 'e2e@example.com',
+    }),
+  );
 }
 
 /** What Argo CD and Kubernetes would show once the latest dev commit is applied: synced, healthy, rolled out. */
 async function clusterRuns(img: string, rel: string): Promise<void> {
   api.clear();
-  api.put(application('dev', { revision: await remote.head(), finishedAt: new Date().toISOString() }), deployment('dev', { image: img, release: rel, desired: 1 }), pod('dev', `hello-app-${rel}-x1`, img, rel));
+  api.put(
+    application('dev', { revision: await remote.head(), finishedAt: new Date().toISOString() }),
+    deployment('dev', { image: img, release: rel, desired: 1 }),
+    pod('dev', `hello-app-${rel}-x1`, img, rel),
+  );
 }
 
 beforeAll(async () => {
@@ -97,15 +136,25 @@ beforeAll(async () => {
     ],
   });
   load = generateLoad();
-  remote = await createGitopsRemote([record('dev', previous, previous), record('staging', previous, previous), record('prod', previous, previous)]);
+  remote = await createGitopsRemote([
+    record('dev', previous, previous),
+    record('staging', previous, previous),
+    record('prod', previous, previous),
+  ]);
   await api.start();
   kubeconfig = await api.writeKubeconfig(dir);
   // Both releases' requests are in Prometheus before any verify starts.
-  await waitFor('both releases scraped', async () => {
-    const r = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent('count(http_requests_total{release=~"good|bad",route!~"/healthz|/readyz|/metrics"})')}`);
-    const body = (await r.json()) as { data: { result: { value: [number, string] }[] } };
-    return Number(body.data.result[0]?.value[1] ?? 0) >= 2;
-  }, 30_000);
+  await waitFor(
+    'both releases scraped',
+    async () => {
+      const r = await fetch(
+        `${prometheus.url}/api/v1/query?query=${encodeURIComponent('count(http_requests_total{release=~"good|bad",route!~"/healthz|/readyz|/metrics"})')}`,
+      );
+      const body = (await r.json()) as { data: { result: { value: [number, string] }[] } };
+      return Number(body.data.result[0]?.value[1] ?? 0) >= 2;
+    },
+    30_000,
+  );
 });
 
 afterAll(async () => {
@@ -139,7 +188,9 @@ test('a healthy release passes verify and is promoted to staging', async () => {
   expect(verified.stdout).toMatch(/errorRatio\s+pass\s+≤ 0\.05 ratio/);
   expect(verified.stdout).toMatch(/errorRatio query: .*release="good"/);
   expect((await remote.record('dev')).lastVerified?.image).toBe(good);
-  expect(await remote.message()).toMatch(/^release\(dev\): verify good: passed[\s\S]*gates: traffic [\d.]+ req\/s, errorRatio 0, latencyP99 [\d.]+ s/);
+  expect(await remote.message()).toMatch(
+    /^release\(dev\): verify good: passed[\s\S]*gates: traffic [\d.]+ req\/s, errorRatio 0, latencyP99 [\d.]+ s/,
+  );
   process.stdout.write(`e2e: verify of a healthy release took ${seconds.toFixed(1)} s (window 8s, interval 2s)\n`);
 
   const promoted = await release('promote', '--from', 'dev', '--to', 'staging');
@@ -152,16 +203,24 @@ test('a release breaching the error-ratio threshold fails verify (exit 1) and is
   await clusterRuns(bad, 'bad');
   const verified = await release('verify', '--env', 'dev', '--json', ...WINDOW);
   expect(verified.code).toBe(1);
-  const result = JSON.parse(verified.stdout) as { outcome: string; detail: { analysis: { gates: { gate: string; verdict: { outcome: string; rule: string } }[] } } };
+  const result = JSON.parse(verified.stdout) as {
+    outcome: string;
+    detail: { analysis: { gates: { gate: string; verdict: { outcome: string; rule: string } }[] } };
+  };
   expect(result.outcome).toBe('fail');
-  expect(result.detail.analysis.gates.find((g) => g.gate === 'errorRatio')?.verdict).toMatchObject({ outcome: 'fail', rule: 'failureLimit 2' });
+  expect(result.detail.analysis.gates.find((g) => g.gate === 'errorRatio')?.verdict).toMatchObject({
+    outcome: 'fail',
+    rule: 'failureLimit 2',
+  });
   expect((await remote.record('dev')).bad.map((b) => b.image)).toContain(bad);
 
   const rolledBack = await release('rollback', '--env', 'dev', '--reason', 'verify failed: error ratio 1 > 0.05');
   expect(rolledBack.code).toBe(0);
   const dev = await remote.record('dev');
   expect(dev.current).toMatchObject({ image: good, action: 'rollback' });
-  expect(await remote.message()).toMatch(/^release\(dev\): roll back to good from bad[\s\S]*why: verify failed: error ratio 1 > 0\.05/);
+  expect(await remote.message()).toMatch(
+    /^release\(dev\): roll back to good from bad[\s\S]*why: verify failed: error ratio 1 > 0\.05/,
+  );
   // The bad image can never be promoted: staging still runs the good one.
   expect((await remote.record('staging')).current?.image).toBe(good);
 });
@@ -191,7 +250,25 @@ test('no data for the release: blocked as the policy says (traffic: no data fail
 test('status shows each environment, where its release came from and its last verdict', async () => {
   const shown = await release('status', '--json');
   expect(shown.code).toBe(0);
-  const rows = (JSON.parse(shown.stdout) as { detail: { env: string; release?: string; from?: string; lastVerdict?: { outcome: string }; lastVerified?: { release: string } }[] }).detail;
-  expect(rows.find((r) => r.env === 'staging')).toMatchObject({ release: 'good', from: 'dev', lastVerified: { release: releaseId(previous) } });
-  expect(rows.find((r) => r.env === 'dev')).toMatchObject({ release: 'ghost', lastVerdict: { outcome: 'failed' }, lastVerified: { release: 'good' } });
+  const rows = (
+    JSON.parse(shown.stdout) as {
+      detail: {
+        env: string;
+        release?: string;
+        from?: string;
+        lastVerdict?: { outcome: string };
+        lastVerified?: { release: string };
+      }[];
+    }
+  ).detail;
+  expect(rows.find((r) => r.env === 'staging')).toMatchObject({
+    release: 'good',
+    from: 'dev',
+    lastVerified: { release: releaseId(previous) },
+  });
+  expect(rows.find((r) => r.env === 'dev')).toMatchObject({
+    release: 'ghost',
+    lastVerdict: { outcome: 'failed' },
+    lastVerified: { release: 'good' },
+  });
 });

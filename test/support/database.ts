@@ -24,7 +24,10 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 
 /** Creates an empty database named `hello_test_<label>_<random>`. */
 export async function createTestDatabase(label = 'run'): Promise<TestDatabase> {
-  const name = `hello_test_${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(5).toString('hex')}`;
+  const name = `hello_test_${label
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(5).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;

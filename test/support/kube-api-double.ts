@@ -10,12 +10,19 @@ import { join } from 'node:path';
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string>; [k: string]: unknown };
+  metadata: {
+    name: string;
+    namespace?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    [k: string]: unknown;
+  };
   [k: string]: unknown;
 }
 
 /** /api/v1/namespaces/ns/pods[/name] or /apis/group/version/namespaces/ns/plural[/name] */
-const PATH = /^\/(?:api\/(?<coreVersion>v1)|apis\/(?<group>[^/]+)\/(?<version>[^/]+))\/namespaces\/(?<ns>[^/]+)\/(?<plural>[^/]+)(?:\/(?<name>[^/]+))?$/;
+const PATH =
+  /^\/(?:api\/(?<coreVersion>v1)|apis\/(?<group>[^/]+)\/(?<version>[^/]+))\/namespaces\/(?<ns>[^/]+)\/(?<plural>[^/]+)(?:\/(?<name>[^/]+))?$/;
 
 function status(res: ServerResponse, code: number, reason: string, message: string): void {
   res.writeHead(code, { 'content-type': 'application/json' });
@@ -121,12 +128,27 @@ export class KubeApiDouble {
           .map(([, o]) => o)
           .filter((o) => matches(o.metadata.labels, url.searchParams.get('labelSelector')));
         const kind = items[0]?.kind ?? plural!.replace(/s$/, '').replace(/^./, (c) => c.toUpperCase());
-        return send(res, 200, { apiVersion: coreVersion ?? `${group}/${version}`, kind: `${kind}List`, metadata: { resourceVersion: String(this.version) }, items });
+        return send(res, 200, {
+          apiVersion: coreVersion ?? `${group}/${version}`,
+          kind: `${kind}List`,
+          metadata: { resourceVersion: String(this.version) },
+          items,
+        });
       }
       case 'POST': {
         const body = await readBody(req);
-        if (this.objects.has(key(body.metadata.name))) return status(res, 409, 'AlreadyExists', `${plural} "${body.metadata.name}" already exists`);
-        const created = { ...body, metadata: { ...body.metadata, namespace: ns, resourceVersion: String(++this.version), uid: randomUUID(), creationTimestamp: new Date().toISOString() } };
+        if (this.objects.has(key(body.metadata.name)))
+          return status(res, 409, 'AlreadyExists', `${plural} "${body.metadata.name}" already exists`);
+        const created = {
+          ...body,
+          metadata: {
+            ...body.metadata,
+            namespace: ns,
+            resourceVersion: String(++this.version),
+            uid: randomUUID(),
+            creationTimestamp: new Date().toISOString(),
+          },
+        };
         this.objects.set(key(body.metadata.name), created);
         return send(res, 201, created);
       }
@@ -135,7 +157,12 @@ export class KubeApiDouble {
         const existing = this.objects.get(key(name!));
         if (!existing) return status(res, 404, 'NotFound', `${plural} "${name}" not found`);
         if (body.metadata.resourceVersion !== existing.metadata.resourceVersion) {
-          return status(res, 409, 'Conflict', `Operation cannot be fulfilled on ${plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+          return status(
+            res,
+            409,
+            'Conflict',
+            `Operation cannot be fulfilled on ${plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+          );
         }
         const updated = { ...body, metadata: { ...body.metadata, resourceVersion: String(++this.version) } };
         this.objects.set(key(name!), updated);
@@ -143,7 +170,9 @@ export class KubeApiDouble {
       }
       case 'DELETE': {
         const existed = this.objects.delete(key(name!));
-        return existed ? send(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success' }) : status(res, 404, 'NotFound', `${plural} "${name}" not found`);
+        return existed
+          ? send(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success' })
+          : status(res, 404, 'NotFound', `${plural} "${name}" not found`);
       }
       case undefined:
       default:

@@ -30,12 +30,19 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: string | undefined;
   for (;;) {
@@ -45,7 +52,8 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (e) {
       last = String(e);
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -73,7 +81,9 @@ export async function createBlocks(openMetrics: string): Promise<string> {
   return dataDir;
 }
 
-export async function startPrometheus(options: { targets?: readonly ScrapeTarget[]; scrapeInterval?: string; dataDir?: string } = {}): Promise<TestPrometheus> {
+export async function startPrometheus(
+  options: { targets?: readonly ScrapeTarget[]; scrapeInterval?: string; dataDir?: string } = {},
+): Promise<TestPrometheus> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'prom-data-')));
   const configFile = join(dataDir, 'prometheus.yml');
   await writeFile(configFile, config(options.targets ?? [], options.scrapeInterval ?? '1s'));

@@ -6,7 +6,11 @@ export interface RuleCase {
   readonly name: string;
 }
 
-export function ruleTable<C extends RuleCase>(title: string, cases: readonly C[], check: (row: C) => void | Promise<void>): void {
+export function ruleTable<C extends RuleCase>(
+  title: string,
+  cases: readonly C[],
+  check: (row: C) => void | Promise<void>,
+): void {
   describe(title, () => {
     test.each(cases.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
       await check(row);

@@ -59,19 +59,40 @@ function modelType(apiVersion: string, kind: string): ts.Type {
   // One program that imports every model the suite may ask for is built lazily on the first call.
   if (!checker) {
     const modules = [
-      ['v1', 'Namespace'], ['v1', 'ServiceAccount'], ['v1', 'Service'], ['apps/v1', 'Deployment'], ['batch/v1', 'Job'],
-      ['policy/v1', 'PodDisruptionBudget'], ['autoscaling/v2', 'HorizontalPodAutoscaler'], ['networking.k8s.io/v1', 'Ingress'],
-      ['networking.k8s.io/v1', 'NetworkPolicy'], ['external-secrets.io/v1', 'SecretStore'], ['external-secrets.io/v1', 'ExternalSecret'],
-      ['monitoring.coreos.com/v1', 'ServiceMonitor'], ['monitoring.coreos.com/v1', 'PrometheusRule'],
-      ['argoproj.io/v1alpha1', 'AppProject'], ['argoproj.io/v1alpha1', 'Application'],
-      ['rbac.authorization.k8s.io/v1', 'Role'], ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+      ['v1', 'Namespace'],
+      ['v1', 'ServiceAccount'],
+      ['v1', 'Service'],
+      ['apps/v1', 'Deployment'],
+      ['batch/v1', 'Job'],
+      ['policy/v1', 'PodDisruptionBudget'],
+      ['autoscaling/v2', 'HorizontalPodAutoscaler'],
+      ['networking.k8s.io/v1', 'Ingress'],
+      ['networking.k8s.io/v1', 'NetworkPolicy'],
+      ['external-secrets.io/v1', 'SecretStore'],
+      ['external-secrets.io/v1', 'ExternalSecret'],
+      ['monitoring.coreos.com/v1', 'ServiceMonitor'],
+      ['monitoring.coreos.com/v1', 'PrometheusRule'],
+      ['argoproj.io/v1alpha1', 'AppProject'],
+      ['argoproj.io/v1alpha1', 'Application'],
+      ['rbac.authorization.k8s.io/v1', 'Role'],
+      ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
     ];
     const source = modules
-      .map(([v, k], i) => `import type { I${k} as T${i} } from '${modelModule(v!, k!)}';\nexport declare const v_${v!.replace(/[^a-z0-9]/gi, '_')}_${k}: T${i};`)
+      .map(
+        ([v, k], i) =>
+          `import type { I${k} as T${i} } from '${modelModule(v!, k!)}';\nexport declare const v_${v!.replace(/[^a-z0-9]/gi, '_')}_${k}: T${i};`,
+      )
       .join('\n');
     const root = join(dirname(require.resolve('kubernetes-models/package.json')), '..', '..');
     const fileName = join(root, '__platform_models__.ts');
-    const options: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true, types: [] };
+    const options: ts.CompilerOptions = {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+    };
     const host = ts.createCompilerHost(options);
     const readFile = host.readFile.bind(host);
     host.readFile = (f) => (f === fileName ? source : readFile(f));
@@ -93,7 +114,9 @@ function modelType(apiVersion: string, kind: string): ts.Type {
 
 function walkUnknown(tc: ts.TypeChecker, value: unknown, type: ts.Type, path: string, out: string[]): void {
   if (value === null || typeof value !== 'object') return;
-  const parts = type.isUnion() ? type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null))) : [type];
+  const parts = type.isUnion()
+    ? type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)))
+    : [type];
   const objectType = parts.find((t) => t.flags & ts.TypeFlags.Object);
   if (!objectType) return; // a primitive or `any` in the declaration: nothing to check below
   if (Array.isArray(value)) {

@@ -7,7 +7,17 @@ export const ROOT = join(__dirname, '..', '..', '..');
 
 export interface Manifest {
   readonly file: string;
-  readonly object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: unknown };
+  readonly object: {
+    apiVersion: string;
+    kind: string;
+    metadata: {
+      name: string;
+      namespace?: string;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    };
+    [k: string]: unknown;
+  };
 }
 
 export function parseYamlStream(text: string, file: string): Manifest[] {
