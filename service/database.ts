@@ -11,7 +11,7 @@ import { loadMigrations, type Migration } from './migrations';
 import type { DataReadiness, UsersRepository } from './users';
 import { CachedUsersRepository } from './users-cache';
 import { listenForUserChanges, localUserChanges, type UserChanges } from './user-changes';
-import { type HotRead, PostgresUsersRepository } from './users-store';
+import { type HotRead, PostgresUsersRepository, type WriteWith } from './users-store';
 
 export interface Database {
   readonly kind: 'postgresql' | 'embedded';
@@ -31,6 +31,8 @@ export interface OpenDatabaseOptions {
   readonly poolSize?: number;
   /** @default 'prepared' with PostgreSQL, 'unnamed' on the embedded database */
   readonly hotRead?: HotRead;
+  /** @default 'raw' */
+  readonly writeWith?: WriteWith;
   /** Whether Prisma's statements (the upsert) are prepared once per connection. @default true, false on the embedded database */
   readonly preparePrismaStatements?: boolean;
   /** Entries in the in-process cache of dates of birth; 0 turns it off. @default 10_000 */
@@ -81,8 +83,17 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       pool,
       !embedded && (options.preparePrismaStatements ?? true) ? { statementNameGenerator: statementNames() } : {},
     ),
+    // Any other format makes Prisma capture a stack trace (`new Error()`) on every call, to point at the caller in
+    // an error message; that cost every write about as much CPU as the whole HTTP body parsing (bench/RESULTS.md).
+    // Its errors reach only our logs, which name the request instead.
+    errorFormat: 'minimal',
   });
-  const store = new PostgresUsersRepository(prisma, pool, options.hotRead ?? (embedded ? 'unnamed' : 'prepared'));
+  const store = new PostgresUsersRepository(
+    prisma,
+    pool,
+    options.hotRead ?? (embedded ? 'unnamed' : 'prepared'),
+    options.writeWith ?? 'raw',
+  );
   const cacheEntries = options.cacheEntries ?? DEFAULT_CACHE_ENTRIES;
   // The embedded database belongs to this process alone, so only its own writes can change it.
   const changes: UserChanges | undefined =

@@ -1,5 +1,5 @@
 // The users repository against a real PostgreSQL: round trips through every hot-read variant, replacing, and
-// concurrent upserts of one user.
+// concurrent upserts of one user, through both Prisma write paths.
 import { Client } from 'pg';
 import pino from 'pino';
 import { type Database, openDatabase } from '../../service/database';
@@ -49,31 +49,36 @@ describe.each([
   });
 });
 
-describe('saving', () => {
+describe.each([
+  ['Prisma $executeRaw', 'raw'],
+  ['Prisma upsert', 'upsert'],
+] as const)('saving through %s', (_label, writeWith) => {
   let db: Database;
   beforeAll(async () => {
-    db = await openDatabase({ databaseUrl: testDb.url, dataDir: '/nonexistent', logger, cacheEntries: 0 });
+    db = await openDatabase({ databaseUrl: testDb.url, dataDir: '/nonexistent', logger, cacheEntries: 0, writeWith });
   });
   afterAll(async () => {
     await db.close();
   });
 
   it('replaces the stored date and moves updated_at forward, keeping one row', async () => {
-    await db.users.saveDateOfBirth('replaced', '1990-05-05');
-    const before = await rowOf('replaced');
-    await db.users.saveDateOfBirth('replaced', '1991-06-06');
-    const after = await rowOf('replaced');
-    expect(await db.users.findDateOfBirth('replaced')).toBe('1991-06-06');
+    const key = `${writeWith}replaced`;
+    await db.users.saveDateOfBirth(key, '1990-05-05');
+    const before = await rowOf(key);
+    await db.users.saveDateOfBirth(key, '1991-06-06');
+    const after = await rowOf(key);
+    expect(await db.users.findDateOfBirth(key)).toBe('1991-06-06');
     expect(after.count).toBe(1);
     expect(after.updatedAt.getTime()).toBeGreaterThanOrEqual(before.updatedAt.getTime());
   });
 
   it('concurrent upserts of one new user all succeed and leave one of their dates', async () => {
     const dates = Array.from({ length: 40 }, (_, i) => `19${String(50 + i).padStart(2, '0')}-03-04`);
-    const results = await Promise.allSettled(dates.map((date) => db.users.saveDateOfBirth('contended', date)));
+    const key = `${writeWith}contended`;
+    const results = await Promise.allSettled(dates.map((date) => db.users.saveDateOfBirth(key, date)));
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    expect(dates).toContain(await db.users.findDateOfBirth('contended'));
-    expect((await rowOf('contended')).count).toBe(1);
+    expect(dates).toContain(await db.users.findDateOfBirth(key));
+    expect((await rowOf(key)).count).toBe(1);
   });
 });
 
