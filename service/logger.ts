@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import pino from 'pino';
 import { APP_NAME } from '../contract/runtime';
+import { batchedStdout } from './log-destination';
 import type { HttpMetrics } from './metrics';
 import { routeLabel } from './metrics';
 
@@ -15,6 +16,10 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** An incoming request id is honoured only when it is short and plain, so it cannot flood or forge log lines. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/**
+ * A logger writing one JSON line per event, by default to stdout in one write per turn of the event loop
+ * (`batchedStdout`); `flushLogs` in the shutdown path writes whatever is still queued.
+ */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -23,8 +28,20 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination,
+    destination ?? batchedStdout(),
   );
+}
+
+/** Resolves once every line logged so far has been handed to the destination (the OS, for stdout). */
+export function flushLogs(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      // A write error (stdout closed) must not hold up the exit: the lines are lost either way.
+      logger.flush(() => resolve());
+    } catch {
+      resolve();
+    }
+  });
 }
 
 /** The caller's request id when it is acceptable, else a fresh one. */

@@ -4,7 +4,7 @@ import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { openDatabase } from './database';
 import { Lifecycle } from './health';
-import { createLogger, type Logger } from './logger';
+import { createLogger, flushLogs, type Logger } from './logger';
 import { createHttpMetrics } from './metrics';
 import { migrateCommand } from './migrate';
 import { startServer, stopServer } from './server';
@@ -114,6 +114,8 @@ async function serve(config: Config, logger: Logger): Promise<number> {
   });
   await database.close();
   logger.info({ drained, ms: Date.now() - started }, 'stopped');
+  // Log lines are queued until the end of an event-loop turn: every one, this last included, reaches stdout first.
+  await flushLogs(logger);
   return drained ? 0 : 1;
 }
 
