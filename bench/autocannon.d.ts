@@ -31,6 +31,13 @@ declare module 'autocannon' {
       duration: number;
     }
   }
-  function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  /** A running load: resolves with its result, and emits each response's latency (ms) as it comes. */
+  interface Instance extends PromiseLike<autocannon.Result> {
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+    ): this;
+  }
+  function autocannon(options: autocannon.Options): Instance;
   export = autocannon;
 }

@@ -6,18 +6,16 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { daysUntilBirthday } from '../service/birthday';
 import { greetingFor } from '../service/greeting';
+import { FIND_DATE_OF_BIRTH_SQL, SAVE_DATE_OF_BIRTH_SQL } from '../service/users-store';
 
 const FIND = {
   name: 'ceiling_find',
-  text: `SELECT to_char("date_of_birth", 'YYYY-MM-DD') FROM "users" WHERE "username" = $1`,
+  text: FIND_DATE_OF_BIRTH_SQL,
   rowMode: 'array' as const,
 };
-// The statement Prisma's native upsert sends, written by hand.
-const SAVE = {
-  name: 'ceiling_save',
-  text: `INSERT INTO "users" ("username", "date_of_birth", "updated_at") VALUES ($1, $2::date, CURRENT_TIMESTAMP)
-         ON CONFLICT ("username") DO UPDATE SET "date_of_birth" = EXCLUDED."date_of_birth", "updated_at" = CURRENT_TIMESTAMP`,
-};
+// The very statement the service writes with (its text imported, the same two parameters), prepared like the
+// service's Prisma statements are, so both ask PostgreSQL for exactly the same work.
+const SAVE = { name: 'ceiling_save', text: SAVE_DATE_OF_BIRTH_SQL };
 const USERNAME = /^\/hello\/([A-Za-z]{1,64})$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

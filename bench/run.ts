@@ -1,15 +1,18 @@
 // `npm run bench`: loads GET and PUT /hello/<username> with autocannon (32 connections, fixed duration after a
 // warm-up) against the ceiling (bare node:http + pg) and the real service, side by side on one fresh database,
-// and prints requests/s, p50 and p99 with each target's ratio to the ceiling measured in the same run.
+// and prints requests/s, p50 and p99, the target's CPU time per request, and each target's ratio to the ceiling
+// measured in the same run (median and range over the rounds).
 // Environment: BENCH_TARGETS (comma list, default "ceiling,service"; "all" for every lever), BENCH_SECONDS (10),
-// BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (32), BENCH_ROUNDS (1), BENCH_CASES (GET,PUT), BENCH_ADMIN_URL.
+// BENCH_WARMUP_SECONDS (3), BENCH_SLICES (5), BENCH_CONNECTIONS (32), BENCH_ROUNDS (1), BENCH_CASES (GET,PUT),
+// BENCH_ADMIN_URL,
+// BENCH_CHECKOUTS (`name=dir,...`: other checkouts measured as targets of those names).
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import pino from 'pino';
 import { applyMigrations } from '../service/migrate';
-import { startTarget, type Target, TARGETS } from './targets';
+import { type RunningTarget, startTarget, type Target, TARGETS } from './targets';
 import { dateOfBirthFor, USER_COUNT, usernameFor } from './workload';
-import autocannon = require('autocannon');
+import autocannon from 'autocannon';
 
 type Result = autocannon.Result;
 
@@ -19,6 +22,7 @@ const SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 1);
+const SLICES = Number(env.BENCH_SLICES ?? 5);
 const CASES = (env.BENCH_CASES ?? 'GET,PUT').split(',').filter((c): c is Case => c === 'GET' || c === 'PUT');
 const ADMIN_URL = env.BENCH_ADMIN_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
 
@@ -29,6 +33,8 @@ interface Measurement {
   readonly p50: number;
   readonly p99: number;
   readonly failed: number;
+  /** CPU time the target's process spent per answered request, in microseconds. */
+  readonly cpuUs: number;
 }
 
 function selectedTargets(): Target[] {
@@ -70,7 +76,7 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
   return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
-function load(url: string, kind: Case, seconds: number): Promise<Result> {
+function load(url: string, kind: Case, seconds: number, latencies?: number[]): PromiseLike<Result> {
   let i = 0;
   const next = () => i++ % USER_COUNT;
   const request =
@@ -88,25 +94,58 @@ function load(url: string, kind: Case, seconds: number): Promise<Result> {
             };
           },
         };
-  return autocannon({ url, connections: CONNECTIONS, duration: seconds, timeout: 10, requests: [request] });
+  const run = autocannon({ url, connections: CONNECTIONS, duration: seconds, timeout: 10, requests: [request] });
+  if (latencies) run.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
+  return run;
 }
 
-async function measure(target: Target, databaseUrl: string, kind: Case): Promise<Measurement> {
-  const running = await startTarget(target, databaseUrl);
+interface Tally {
+  requests: number;
+  seconds: number;
+  cpuSeconds: number;
+  failed: number;
+  readonly latencies: number[];
+}
+
+/**
+ * One case against every target: all of them started and warmed up, then loaded in turn for short slices, the order
+ * reversed every slice. A disturbance on this shared machine (another process's fsyncs, a compile) then falls on
+ * every target alike instead of on whichever happened to run at that moment.
+ */
+async function measureCase(order: readonly Target[], databaseUrl: string, kind: Case): Promise<Measurement[]> {
+  const running: { target: Target; server: RunningTarget; tally: Tally }[] = [];
   try {
-    if (WARMUP_SECONDS > 0) await load(running.url, kind, WARMUP_SECONDS);
-    const result = await load(running.url, kind, SECONDS);
+    for (const target of order) {
+      const server = await startTarget(target, databaseUrl);
+      running.push({ target, server, tally: { requests: 0, seconds: 0, cpuSeconds: 0, failed: 0, latencies: [] } });
+    }
+    for (const { server } of running) if (WARMUP_SECONDS > 0) await load(server.url, kind, WARMUP_SECONDS);
+    for (let slice = 0; slice < SLICES; slice++) {
+      for (const { server, tally } of slice % 2 ? [...running].reverse() : running) {
+        const cpuBefore = server.cpuSeconds();
+        const result = await load(server.url, kind, SECONDS / SLICES, tally.latencies);
+        tally.cpuSeconds += server.cpuSeconds() - cpuBefore;
+        tally.requests += result.requests.total;
+        tally.seconds += result.duration;
+        tally.failed += result.errors + result.timeouts + result.non2xx;
+      }
+    }
+  } finally {
+    await Promise.all(running.map(({ server }) => server.stop()));
+  }
+  return running.map(({ target, tally }) => {
+    const sorted = Float64Array.from(tally.latencies).sort();
+    const percentile = (p: number) => Math.round((sorted[Math.floor(p * (sorted.length - 1))] ?? NaN) * 10) / 10;
     return {
       target: target.name,
       case: kind,
-      rps: result.requests.average,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      failed: result.errors + result.timeouts + result.non2xx,
+      rps: tally.requests / tally.seconds,
+      p50: percentile(0.5),
+      p99: percentile(0.99),
+      failed: tally.failed,
+      cpuUs: (tally.cpuSeconds * 1e6) / Math.max(1, tally.requests),
     };
-  } finally {
-    await running.stop();
-  }
+  });
 }
 
 function median(values: readonly number[]): number {
@@ -121,8 +160,8 @@ function median(values: readonly number[]): number {
  */
 function table(rounds: readonly (readonly Measurement[])[], targets: readonly Target[]): string {
   const lines = [
-    '| case | target | requests/s | p50 ms | p99 ms | failed | vs ceiling |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| case | target | requests/s | p50 ms | p99 ms | failed | CPU µs/req | vs ceiling | ratio range |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const kind of CASES) {
     for (const target of targets) {
@@ -131,10 +170,12 @@ function table(rounds: readonly (readonly Measurement[])[], targets: readonly Ta
         ceiling: round.find((m) => m.case === kind && m.target === 'ceiling')!,
       }));
       const rps = median(runs.map((r) => r.m.rps));
-      const ratio = median(runs.map((r) => r.m.rps / r.ceiling.rps));
+      const ratios = runs.map((r) => r.m.rps / r.ceiling.rps);
+      const range = `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
       lines.push(
         `| ${kind} | ${target.name} | ${Math.round(rps)} | ${median(runs.map((r) => r.m.p50))} | ` +
-          `${median(runs.map((r) => r.m.p99))} | ${runs.reduce((n, r) => n + r.m.failed, 0)} | ${ratio.toFixed(2)}x |`,
+          `${median(runs.map((r) => r.m.p99))} | ${runs.reduce((n, r) => n + r.m.failed, 0)} | ` +
+          `${Math.round(median(runs.map((r) => r.m.cpuUs)))} | ${median(ratios).toFixed(2)}x | ${range} |`,
       );
     }
   }
@@ -155,10 +196,10 @@ async function main(): Promise<void> {
       // Alternate the order, so no target always runs right after the same neighbour or at the same moment.
       const order = round % 2 ? targets : [...targets].reverse();
       for (const kind of CASES) {
-        for (const target of order) {
-          const m = await measure(target, database.url, kind);
+        for (const m of await measureCase(order, database.url, kind)) {
           process.stderr.write(
-            `  ${kind} ${m.target}: ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, failed ${m.failed}\n`,
+            `  ${kind} ${m.target}: ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ` +
+              `${Math.round(m.cpuUs)} CPU µs/req, failed ${m.failed}\n`,
           );
           measurements.push(m);
         }

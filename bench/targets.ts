@@ -1,6 +1,7 @@
 // The servers the benchmark loads: each a child process on a free port, started on the same fresh database and
 // stopped after. The ceiling is bare node:http + pg; the others are the real service, as shipped or with a lever off.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -47,13 +48,39 @@ export const TARGETS: readonly Target[] = [
     env: { BENCH_PRISMA_STATEMENTS: 'unnamed' },
   },
   {
+    name: 'upsert-writes',
+    description: "the service writing with Prisma's user.upsert instead of $executeRaw",
+    entry: 'bench/service-variant.ts',
+    env: { BENCH_WRITE: 'upsert' },
+  },
+  {
     name: 'service-quiet',
     description: 'the service as shipped but LOG_LEVEL=warn (no access log line per request)',
     entry: 'service/main.ts',
     args: ['serve'],
     env: { LOG_LEVEL: 'warn' },
   },
+  // Other checkouts of this repository (`git archive <commit> service contract prisma | tar -x -C <dir>`, with
+  // node_modules and prisma/generated linked in), so each step is measured against the ones before it in one run.
+  ...checkouts(process.env.BENCH_CHECKOUTS),
 ];
+
+/** `name=dir,name=dir` → one target per checkout, each running that checkout's service/main.ts. */
+function checkouts(spec: string | undefined): Target[] {
+  return (spec ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((entry) => {
+      const [name = '', dir = ''] = entry.split('=');
+      if (!name || !dir) throw new Error(`BENCH_CHECKOUTS: expected name=dir, got "${entry}"`);
+      return {
+        name,
+        description: `the service as shipped from the checkout in ${dir}`,
+        entry: path.join(path.resolve(dir), 'service/main.ts'),
+        args: ['serve'],
+      };
+    });
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -65,7 +92,17 @@ async function freePort(): Promise<number> {
 
 export interface RunningTarget {
   readonly url: string;
+  /** CPU time (user + system) the target's process has used so far, in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+/** Linux only: utime + stime of a process, from /proc (clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Starts the target and resolves once it answers HTTP (any status) on its port. */
@@ -73,7 +110,7 @@ export async function startTarget(target: Target, databaseUrl: string): Promise<
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, target.entry), ...(target.args ?? [])],
+    ['--import', 'tsx', path.resolve(ROOT, target.entry), ...(target.args ?? [])],
     {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), ...target.env },
@@ -96,6 +133,7 @@ export async function startTarget(target: Target, databaseUrl: string): Promise<
   }
   return {
     url,
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
