@@ -59,14 +59,15 @@ RUN apt-get update \
 # git reads and writes its per-user files under $HOME: /tmp, the one writable mount next to a read-only root (the
 # guard's Deployment mounts an emptyDir there; `docker run --read-only --tmpfs /tmp` does the same).
 ENV HOME=/tmp
-# The same numeric, non-root user as the service (and the manifests' runAsUser).
+# The same numeric, non-root user as the service (contract/runtime.ts RUN_AS; test/pipeline/image.test.ts checks).
 USER 10001:10001
 ENTRYPOINT ["node", "dist/release/main.js"]
 CMD ["guard"]
 
 # The service. Last, so a plain `docker build .` (compose, make image) builds it.
 FROM base AS runtime
-# A numeric, non-root user with no entry in /etc/passwd: Kubernetes' runAsNonRoot can verify a numeric USER.
+# A numeric, non-root user with no entry in /etc/passwd: Kubernetes' runAsNonRoot can verify a numeric USER. It is
+# contract/runtime.ts RUN_AS, which the manifests use; test/pipeline/image.test.ts keeps the two equal.
 USER 10001:10001
 EXPOSE 8080
 # For `docker run` and compose; Kubernetes uses the Deployment's probes instead.

@@ -21,6 +21,7 @@ import {
 } from './names';
 import { Availability } from './constructs/availability';
 import { DatabaseSecret } from './constructs/database-secret';
+import type { HelloPodProps } from './constructs/hello-container';
 import { HelloIngress } from './constructs/ingress';
 import { MigrationJob } from './constructs/migration-job';
 import { HelloNamespace } from './constructs/namespace';
@@ -51,7 +52,6 @@ export class HelloEnvironment extends Chart {
     const namespace = env.namespace;
     const labels = commonLabels(env.name);
     const api = componentLabels(env.name, COMPONENTS.api);
-    const appEnv = { [ENV.logLevel]: env.logLevel, [ENV.timeZone]: env.timeZone };
 
     new HelloNamespace(this, 'Namespace', { name: namespace, labels });
     const account = new HelloServiceAccount(this, 'ServiceAccount', {
@@ -85,27 +85,25 @@ export class HelloEnvironment extends Chart {
       secretName: databaseSecretName(),
       urlKey: DATABASE_URL_KEY,
     });
-    new MigrationJob(this, 'Migration', {
-      name: migrationJobName(),
+    // The migration Job and the workload run the same image, release, identity, database URL and settings.
+    const pods = {
       namespace,
       image,
       release,
       serviceAccountName: account.name,
       databaseUrl: secret.urlEnv,
       resources: env.resources,
-      env: appEnv,
+      env: { [ENV.logLevel]: env.logLevel, [ENV.timeZone]: env.timeZone },
+    } satisfies Partial<HelloPodProps>;
+    new MigrationJob(this, 'Migration', {
+      ...pods,
+      name: migrationJobName(),
       labels: componentLabels(env.name, COMPONENTS.migration),
       podLabels: releasePodLabels(env.name, COMPONENTS.migration, release),
     });
     new HelloWorkload(this, 'Workload', {
+      ...pods,
       name: workloadName(),
-      namespace,
-      image,
-      release,
-      serviceAccountName: account.name,
-      databaseUrl: secret.urlEnv,
-      resources: env.resources,
-      env: appEnv,
       labels: api,
       selector: selectorLabels(env.name, COMPONENTS.api),
       podLabels: releasePodLabels(env.name, COMPONENTS.api, release),

@@ -7,6 +7,12 @@ export const APP_NAME = 'hello-app';
 /** The HTTP port the service listens on inside its container (and by default on a developer's machine). */
 export const HTTP_PORT = 8080;
 
+/**
+ * The numeric, non-root user and group the image runs as: the Dockerfile's `USER` (which cannot import this; a test
+ * keeps the two equal) and the pods' runAsUser, runAsGroup and fsGroup.
+ */
+export const RUN_AS = { uid: 10001, gid: 10001 } as const;
+
 /** Operating endpoints. Probes, scrapes and docs use these paths; they are not part of the public API's SLO. */
 export const PATHS = {
   health: '/healthz',

@@ -1,13 +1,11 @@
 // The database URL as a Kubernetes Secret, materialized by External Secrets from AWS Secrets Manager: a SecretStore
 // that authenticates with the IRSA ServiceAccount, and an ExternalSecret that builds the URL from the stored
 // username and password. Git holds only references; no secret value is ever synthesized.
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { k8s } from 'cdk8s-plus-28';
 import { ENV } from '../../contract/runtime';
 import { syncWave } from '../sync-order';
-
-const EXTERNAL_SECRETS_API = 'external-secrets.io/v1';
+import { externalSecret, refreshIntervalOf, secretsManagerStore } from './external-secrets';
 
 /** How the service's PostgreSQL client treats TLS (libpq `sslmode`). */
 export type SslMode = 'verify-full' | 'require' | 'no-verify' | 'disable';
@@ -41,58 +39,34 @@ export class DatabaseSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseSecretProps) {
     super(scope, id);
-    const refreshInterval = props.refreshInterval ?? '1h';
-    if (!/^[1-9][0-9]*(s|m|h)$/.test(refreshInterval)) {
-      throw new Error(`'refreshInterval' is '${refreshInterval}': use a duration such as '1h' or '15m'`);
-    }
-    new ApiObject(this, 'Store', {
-      apiVersion: EXTERNAL_SECRETS_API,
-      kind: 'SecretStore',
+    const refreshInterval = refreshIntervalOf(props.refreshInterval);
+    secretsManagerStore(this, 'Store', {
       metadata: {
         name: props.storeName,
         namespace: props.namespace,
         labels: props.labels,
         annotations: syncWave('secretStore'),
       },
-      spec: {
-        provider: {
-          aws: {
-            service: 'SecretsManager',
-            region: props.region,
-            auth: { jwt: { serviceAccountRef: { name: props.serviceAccountName } } },
-          },
-        },
-      },
-    });
-    const remote = (property: string) => ({
-      secretKey: property,
-      remoteRef: { key: props.remoteSecretName, property },
+      region: props.region,
+      serviceAccountName: props.serviceAccountName,
     });
     // ExternalSecret templates are Go templates over the fetched keys; urlquery keeps special characters in the
     // password from breaking the URL.
     const url =
       `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${props.host}:${props.port}/${props.database}` +
       `?sslmode=${props.sslMode ?? 'verify-full'}`;
-    new ApiObject(this, 'Secret', {
-      apiVersion: EXTERNAL_SECRETS_API,
-      kind: 'ExternalSecret',
+    externalSecret(this, 'Secret', {
       metadata: {
         name: props.secretName,
         namespace: props.namespace,
         labels: props.labels,
         annotations: syncWave('secret'),
       },
-      spec: {
-        refreshInterval,
-        secretStoreRef: { kind: 'SecretStore', name: props.storeName },
-        target: {
-          name: props.secretName,
-          creationPolicy: 'Owner',
-          deletionPolicy: 'Retain',
-          template: { engineVersion: 'v2', type: 'Opaque', mergePolicy: 'Replace', data: { [props.urlKey]: url } },
-        },
-        data: [remote('username'), remote('password')],
-      },
+      refreshInterval,
+      storeName: props.storeName,
+      remoteSecretName: props.remoteSecretName,
+      properties: ['username', 'password'],
+      template: { [props.urlKey]: url },
     });
     this.urlEnv = { name: ENV.databaseUrl, valueFrom: { secretKeyRef: { name: props.secretName, key: props.urlKey } } };
   }

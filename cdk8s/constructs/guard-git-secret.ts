@@ -1,9 +1,7 @@
 // The guard's git credentials, materialized by External Secrets from AWS Secrets Manager (authenticated through the
 // guard's IRSA ServiceAccount) as the one HTTP header git sends to the git host. Git holds only the reference.
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-
-const EXTERNAL_SECRETS_API = 'external-secrets.io/v1';
+import { externalSecret, refreshIntervalOf, secretsManagerStore } from './external-secrets';
 
 export interface GuardGitSecretProps {
   readonly namespace: string;
@@ -24,44 +22,21 @@ export interface GuardGitSecretProps {
 export class GuardGitSecret extends Construct {
   constructor(scope: Construct, id: string, props: GuardGitSecretProps) {
     super(scope, id);
-    const refreshInterval = props.refreshInterval ?? '1h';
-    if (!/^[1-9][0-9]*(s|m|h)$/.test(refreshInterval))
-      throw new Error(`'refreshInterval' is '${refreshInterval}': use a duration such as '1h' or '15m'`);
-    new ApiObject(this, 'Store', {
-      apiVersion: EXTERNAL_SECRETS_API,
-      kind: 'SecretStore',
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
-      spec: {
-        provider: {
-          aws: {
-            service: 'SecretsManager',
-            region: props.region,
-            auth: { jwt: { serviceAccountRef: { name: props.serviceAccountName } } },
-          },
-        },
-      },
+    const refreshInterval = refreshIntervalOf(props.refreshInterval);
+    const metadata = { name: props.name, namespace: props.namespace, labels: props.labels };
+    secretsManagerStore(this, 'Store', {
+      metadata,
+      region: props.region,
+      serviceAccountName: props.serviceAccountName,
     });
-    new ApiObject(this, 'Secret', {
-      apiVersion: EXTERNAL_SECRETS_API,
-      kind: 'ExternalSecret',
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
-      spec: {
-        refreshInterval,
-        secretStoreRef: { kind: 'SecretStore', name: props.name },
-        target: {
-          name: props.name,
-          creationPolicy: 'Owner',
-          deletionPolicy: 'Retain',
-          // Basic auth with the token, the form GitHub and GitLab accept for HTTPS pushes.
-          template: {
-            engineVersion: 'v2',
-            type: 'Opaque',
-            mergePolicy: 'Replace',
-            data: { [props.headerKey]: 'AUTHORIZATION: basic {{ printf "x-access-token:%s" .token | b64enc }}' },
-          },
-        },
-        data: [{ secretKey: 'token', remoteRef: { key: props.remoteSecretName, property: 'token' } }],
-      },
+    externalSecret(this, 'Secret', {
+      metadata,
+      refreshInterval,
+      storeName: props.name,
+      remoteSecretName: props.remoteSecretName,
+      properties: ['token'],
+      // Basic auth with the token, the form GitHub and GitLab accept for HTTPS pushes.
+      template: { [props.headerKey]: 'AUTHORIZATION: basic {{ printf "x-access-token:%s" .token | b64enc }}' },
     });
   }
 }

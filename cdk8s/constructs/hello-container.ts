@@ -1,5 +1,6 @@
 // One container of the hello-app image, as every pod of the app runs it: the pinned image, a command from the
-// runtime contract, the database URL and the common environment, hardened and with resource requests and limits.
+// runtime contract, the database URL and the common environment, hardened and with resource requests and limits;
+// and the props every construct whose pods run it (the workload, the migration Job) takes.
 import { k8s } from 'cdk8s-plus-28';
 import { ENV } from '../../contract/runtime';
 import { containerSecurityContext, TMP_MOUNT } from './pod-hardening';
@@ -9,17 +10,32 @@ export interface ContainerResources {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-export interface HelloContainerOptions {
+/** What a construct whose pods run the hello-app image needs: its objects' identity and the container's inputs. */
+export interface HelloPodProps {
   readonly name: string;
+  readonly namespace: string;
   readonly image: string;
-  /** One of the image's commands (contract/runtime.ts COMMANDS). */
-  readonly args: readonly string[];
   /** The release id: the service labels its metrics with it. */
   readonly release: string;
+  readonly serviceAccountName: string;
   readonly databaseUrl: k8s.EnvVar;
   readonly resources: ContainerResources;
-  /** Extra variables, after the common ones. */
+  /** Labels of the construct's own objects (the Deployment and its Service, the Job). */
+  readonly labels: Record<string, string>;
+  /** Labels of the pods (the workload's: its selector + release). */
+  readonly podLabels: Record<string, string>;
+  /** Application environment variables (log level, time zone...), after the common ones. @default none */
   readonly env?: Record<string, string>;
+}
+
+export interface HelloContainerOptions extends Pick<
+  HelloPodProps,
+  'image' | 'release' | 'databaseUrl' | 'resources' | 'env'
+> {
+  /** The container's name. */
+  readonly name: string;
+  /** One of the image's commands (contract/runtime.ts COMMANDS). */
+  readonly args: readonly string[];
 }
 
 export function resourceRequirements(r: ContainerResources): k8s.ResourceRequirements {

@@ -5,21 +5,10 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { COMMANDS } from '../../contract/runtime';
 import { hook, type HookPhase } from '../sync-order';
-import { helloContainer, type ContainerResources } from './hello-container';
+import { helloContainer, type HelloPodProps } from './hello-container';
 import { podSecurityContext, TMP_VOLUME } from './pod-hardening';
 
-export interface MigrationJobProps {
-  readonly name: string;
-  readonly namespace: string;
-  readonly image: string;
-  readonly release: string;
-  readonly serviceAccountName: string;
-  readonly databaseUrl: k8s.EnvVar;
-  readonly resources: ContainerResources;
-  readonly labels: Record<string, string>;
-  readonly podLabels: Record<string, string>;
-  /** Application environment variables (log level...). @default none */
-  readonly env?: Record<string, string>;
+export interface MigrationJobProps extends HelloPodProps {
   /**
    * The Argo CD phase the Job runs in. 'Sync' runs it inside the sync waves, after the ExternalSecret (wave -1) is
    * healthy and before the workload (wave 1); 'PreSync' runs it before every wave, so before the database Secret

@@ -6,28 +6,15 @@ import { k8s } from 'cdk8s-plus-28';
 import { COMMANDS, ENV, HTTP_PORT, PATHS } from '../../contract/runtime';
 import { HTTP_PORT_NAME } from '../names';
 import { syncWave } from '../sync-order';
-import { helloContainer, type ContainerResources } from './hello-container';
+import { helloContainer, type ContainerResources, type HelloPodProps } from './hello-container';
 import { podSecurityContext, TMP_VOLUME } from './pod-hardening';
 
 /** How strictly pods spread across availability zones. */
 export type ZoneSpread = 'required' | 'preferred';
 
-export interface HelloWorkloadProps {
-  readonly name: string;
-  readonly namespace: string;
-  readonly image: string;
-  readonly release: string;
-  readonly serviceAccountName: string;
-  readonly databaseUrl: k8s.EnvVar;
-  readonly resources: ContainerResources;
-  /** Labels of the Deployment, the Service and the pods. */
-  readonly labels: Record<string, string>;
+export interface HelloWorkloadProps extends HelloPodProps {
   /** Labels that select the pods (a subset of `podLabels`, stable across releases). */
   readonly selector: Record<string, string>;
-  /** Labels of the pods (selector + release). */
-  readonly podLabels: Record<string, string>;
-  /** Application environment variables (log level, time zone...). @default none */
-  readonly env?: Record<string, string>;
   /** Seconds the service keeps serving in-flight requests after SIGTERM. @default 20 */
   readonly shutdownGraceSeconds?: number;
   /** Seconds Kubernetes waits before SIGKILL; must exceed the drain. @default 30 */

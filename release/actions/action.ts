@@ -17,6 +17,11 @@ export interface ReleaseContext {
   readonly push?: { readonly attempts?: number; readonly baseDelayMs?: number };
 }
 
+/** When a decision is made: the context's clock, or the wall clock. */
+export function decisionTime(ctx: ReleaseContext): Date {
+  return ctx.now ? ctx.now() : new Date();
+}
+
 export interface ActionResult<D = unknown> {
   readonly action: 'deploy' | 'verify' | 'promote' | 'rollback' | 'status';
   /** pass: done (or nothing to do); fail: a gate failed or the action was refused; error/inconclusive: undecided. */

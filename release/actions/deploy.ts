@@ -3,8 +3,8 @@ import type { EnvironmentName } from '../../cdk8s/environments';
 import { decide } from '../steps/decide';
 import { openWorkspace } from '../steps/open-workspace';
 import { readRecord } from '../steps/read-record';
-import { runAction, type ActionResult, type ReleaseContext } from './action';
-import { publishChange } from './publish-change';
+import { decisionTime, runAction, type ActionResult, type ReleaseContext } from './action';
+import { publishChange, publishedResult } from './publish-change';
 
 export interface DeployInput {
   /** Only dev takes builds; other environments get images by promotion. */
@@ -23,16 +23,10 @@ export function deploy(ctx: ReleaseContext, input: DeployInput): Promise<ActionR
       record,
       image: input.image,
       version: input.version,
-      at: (ctx.now ?? (() => new Date()))(),
+      at: decisionTime(ctx),
       actor: ctx.actor,
     });
     const commit = await publishChange(run, ctx, workspace, input.env, decided);
-    return {
-      summary:
-        decided.kind === 'unchanged'
-          ? decided.note
-          : `${decided.decision.title} in ${input.env}: ${commit?.slice(0, 12)}`,
-      commit,
-    };
+    return publishedResult(decided, `in ${input.env}`, commit);
   });
 }

@@ -3,8 +3,8 @@ import type { EnvironmentName } from '../../cdk8s/environments';
 import { decide } from '../steps/decide';
 import { openWorkspace } from '../steps/open-workspace';
 import { readRecord } from '../steps/read-record';
-import { runAction, type ActionResult, type ReleaseContext } from './action';
-import { publishChange } from './publish-change';
+import { decisionTime, runAction, type ActionResult, type ReleaseContext } from './action';
+import { publishChange, publishedResult } from './publish-change';
 
 export function promote(
   ctx: ReleaseContext,
@@ -19,16 +19,10 @@ export function promote(
       action: 'promote',
       source,
       target,
-      at: (ctx.now ?? (() => new Date()))(),
+      at: decisionTime(ctx),
       actor: ctx.actor,
     });
     const commit = await publishChange(run, ctx, workspace, input.to, decided);
-    return {
-      summary:
-        decided.kind === 'unchanged'
-          ? decided.note
-          : `${decided.decision.title} to ${input.to}: ${commit?.slice(0, 12)}`,
-      commit,
-    };
+    return publishedResult(decided, `to ${input.to}`, commit);
   });
 }

@@ -8,7 +8,7 @@ import { pushCommit } from '../steps/push-commit';
 import type { StepRunner } from '../steps/step';
 import { synthesize } from '../steps/synthesize';
 import { writeRecord } from '../steps/write-record';
-import type { ReleaseContext } from './action';
+import type { ActionBody, ReleaseContext } from './action';
 
 /** Returns the pushed commit, or undefined when there was nothing to write. */
 export async function publishChange(
@@ -24,4 +24,13 @@ export async function publishChange(
   const sha = await run.do(commitChange, { workspace, env, message: commitMessage(decided.decision) });
   if (!sha) return undefined;
   return run.do(pushCommit, { workspace, ...(ctx.push ?? {}) });
+}
+
+/** A writing action's result: the decision and where it applies (e.g. "in dev") with the pushed commit, or why nothing changed. */
+export function publishedResult(decided: Decided, where: string, commit: string | undefined): ActionBody<never> {
+  return {
+    summary:
+      decided.kind === 'unchanged' ? decided.note : `${decided.decision.title} ${where}: ${commit?.slice(0, 12)}`,
+    commit,
+  };
 }

@@ -5,8 +5,8 @@ import type { Figures } from '../record-changes';
 import { decide } from '../steps/decide';
 import { openWorkspace } from '../steps/open-workspace';
 import { readRecord } from '../steps/read-record';
-import { runAction, type ActionResult, type ReleaseContext } from './action';
-import { publishChange } from './publish-change';
+import { decisionTime, runAction, type ActionResult, type ReleaseContext } from './action';
+import { publishChange, publishedResult } from './publish-change';
 
 export interface RollbackRequest {
   readonly env: EnvironmentName;
@@ -39,16 +39,10 @@ export function rollback(ctx: ReleaseContext, input: RollbackRequest): Promise<A
       reason: input.reason,
       figures: input.figures,
       markBad: input.markBad,
-      at: (ctx.now ?? (() => new Date()))(),
+      at: decisionTime(ctx),
       actor: ctx.actor,
     });
     const commit = await publishChange(run, ctx, workspace, input.env, decided);
-    return {
-      summary:
-        decided.kind === 'unchanged'
-          ? decided.note
-          : `${decided.decision.title} in ${input.env}: ${commit?.slice(0, 12)}`,
-      commit,
-    };
+    return publishedResult(decided, `in ${input.env}`, commit);
   });
 }

@@ -16,7 +16,7 @@ import { measureGates } from '../steps/measure-gates';
 import { openWorkspace } from '../steps/open-workspace';
 import { readRecord } from '../steps/read-record';
 import type { StepRunner } from '../steps/step';
-import { runAction, type ActionResult, type ReleaseContext } from './action';
+import { decisionTime, runAction, type ActionResult, type ReleaseContext } from './action';
 import { publishChange } from './publish-change';
 
 export interface VerifyInput {
@@ -75,7 +75,7 @@ async function record(
     action: 'verify',
     record,
     ...input,
-    at: (ctx.now ?? (() => new Date()))(),
+    at: decisionTime(ctx),
     actor: ctx.actor,
   });
   return publishChange(run, ctx, workspace, env, decided);

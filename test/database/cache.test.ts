@@ -3,12 +3,11 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import pino from 'pino';
 import { type Database, openDatabase } from '../../service/database';
 import { applyMigrations } from '../../service/migrate';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { waitFor } from './wait-for';
+import { createTestDatabase, query, withConnection, type TestDatabase } from '../support/database';
+import { waitFor } from '../support/wait-for';
 
 const logger = pino({ level: 'silent' });
 const run = promisify(execFile);
@@ -16,13 +15,7 @@ let testDb: TestDatabase;
 let db: Database;
 
 async function sql(text: string, values: unknown[] = []): Promise<void> {
-  const client = new Client({ connectionString: testDb.url });
-  await client.connect();
-  try {
-    await client.query(text, values);
-  } finally {
-    await client.end();
-  }
+  await withConnection(testDb.url, (client) => client.query(text, values));
 }
 
 /** Writes a row with the notify trigger bypassed (replica role): a change the cache is never told about. */
@@ -36,19 +29,14 @@ function silently(key: string, date: string): Promise<void> {
 
 /** The cache serves an entry only while subscribed; wait until the LISTEN connection is up. */
 async function subscribed(): Promise<void> {
-  await waitFor(async () => {
-    const client = new Client({ connectionString: testDb.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query(
-        `SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = 'hello-app-listen' AND query LIKE 'LISTEN%'`,
-        [testDb.name],
-      );
-      return rows.length > 0;
-    } finally {
-      await client.end();
-    }
-  }, 'the LISTEN connection');
+  await waitFor('the LISTEN connection', async () => {
+    const rows = await query(
+      testDb.url,
+      `SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = 'hello-app-listen' AND query LIKE 'LISTEN%'`,
+      [testDb.name],
+    );
+    return rows.length > 0;
+  });
 }
 
 beforeAll(async () => {
@@ -92,9 +80,9 @@ describe('the cached users repository', () => {
     expect(stdout).toBe('saved\n');
     const savedAt = Date.now();
     await waitFor(
-      async () => (await db.users.findDateOfBirth('shared')) === '2005-05-05',
       'the other process’s write',
-      1_000,
+      async () => (await db.users.findDateOfBirth('shared')) === '2005-05-05',
+      { timeoutMs: 1_000 },
     );
     expect(Date.now() - savedAt).toBeLessThan(1_000);
   });
@@ -103,11 +91,9 @@ describe('the cached users repository', () => {
     await db.users.saveDateOfBirth('truncated', '2001-01-01');
     expect(await db.users.findDateOfBirth('truncated')).toBe('2001-01-01');
     await sql('TRUNCATE users');
-    await waitFor(
-      async () => (await db.users.findDateOfBirth('truncated')) === undefined,
-      'the truncate to be seen',
-      1_000,
-    );
+    await waitFor('the truncate to be seen', async () => (await db.users.findDateOfBirth('truncated')) === undefined, {
+      timeoutMs: 1_000,
+    });
   });
 
   it('resubscribes by itself after its LISTEN connection is killed, and is coherent again', async () => {
@@ -120,9 +106,9 @@ describe('the cached users repository', () => {
     expect(await db.users.findDateOfBirth('after')).toBe('2001-01-01');
     await sql(`UPDATE users SET date_of_birth = '2006-06-06' WHERE username = 'after'`);
     await waitFor(
-      async () => (await db.users.findDateOfBirth('after')) === '2006-06-06',
       'the update after resubscribing',
-      1_000,
+      async () => (await db.users.findDateOfBirth('after')) === '2006-06-06',
+      { timeoutMs: 1_000 },
     );
   });
 });

@@ -3,12 +3,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import pino from 'pino';
 import { openDatabase } from '../../service/database';
 import { startEmbeddedPostgres } from '../../service/embedded-database';
 import { migrateCommand } from '../../service/migrate';
 import { loadMigrations } from '../../service/migrations';
+import { query } from '../support/database';
 
 jest.setTimeout(120_000); // PGlite's first start initialises a cluster: seconds, on a slow machine tens of them
 
@@ -59,15 +59,13 @@ describe('the embedded database', () => {
 
   it('records its migrations in _prisma_migrations like a real server', async () => {
     const embedded = await startEmbeddedPostgres(dataDir, pino({ level: 'silent' }));
-    const client = new Client({ connectionString: embedded.url });
     try {
-      await client.connect();
-      const { rows } = await client.query<{ migration_name: string; checksum: string }>(
+      const rows = await query<{ migration_name: string; checksum: string }>(
+        embedded.url,
         'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY 1',
       );
       expect(rows).toEqual(loadMigrations().map((m) => ({ migration_name: m.name, checksum: m.checksum })));
     } finally {
-      await client.end();
       await embedded.close();
     }
   });

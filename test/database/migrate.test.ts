@@ -3,26 +3,15 @@
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import pino from 'pino';
 import { applyMigrations, migrateCommand } from '../../service/migrate';
 import { checksumOf, loadMigrations } from '../../service/migrations';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { waitFor } from './wait-for';
+import { createTestDatabase, query, type TestDatabase } from '../support/database';
+import { waitFor } from '../support/wait-for';
 
 const logger = pino({ level: 'silent' });
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hello-migrate-'));
 const CLOSED_PORT_URL = 'postgresql://postgres:postgres@127.0.0.1:1/none';
-
-async function query<R extends object>(url: string, sql: string): Promise<R[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** A migrations folder of our own, to edit and break without touching prisma/migrations. */
 function migrationsFolder(files: Record<string, string>): string {
@@ -195,9 +184,8 @@ describe('migrate --check', () => {
     const recording = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
     const checking = migrateCommand(['--check', '--wait', '20'], { databaseUrl: db.url, dataDir, logger: recording });
     // Migrate only after the check has seen the pending state, so the test covers waiting, not a lucky first look.
-    await waitFor(
-      () => lines.some((line) => line.includes('migration(s) pending')),
-      'the check to see pending migrations',
+    await waitFor('the check to see pending migrations', () =>
+      lines.some((line) => line.includes('migration(s) pending')),
     );
     await applyMigrations(db.url, { logger });
     expect(await checking).toBe(0);

@@ -6,7 +6,7 @@ import { DatabaseUnavailable } from '../../service/errors';
 import { applyMigrations } from '../../service/migrate';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { TcpProxy } from './tcp-proxy';
-import { waitFor } from './wait-for';
+import { waitFor } from '../support/wait-for';
 
 const logger = pino({ level: 'silent' });
 const LIMIT_MS = 2_000;
@@ -76,7 +76,7 @@ describe('an unreachable database', () => {
       expect((await db.readiness()).ready).toBe(false);
 
       await proxy.start();
-      await waitFor(async () => (await db.readiness()).ready, 'readiness after the server returned');
+      await waitFor('readiness after the server returned', async () => (await db.readiness()).ready);
       await db.users.saveDateOfBirth('back', '2002-02-02');
       expect(await db.users.findDateOfBirth('back')).toBe('2002-02-02');
     } finally {

@@ -1,7 +1,7 @@
 // Drill: many clients writing and reading the same and different users through two service instances on one
 // database (each with its own cache, kept coherent by LISTEN/NOTIFY). No request fails, every read returns a date
 // some write had sent before the read was answered, and once writes stop both instances agree with the database.
-import { Client } from 'pg';
+import { query } from '../support/database';
 import { daysUntilBirthday, systemClock, todayInZone } from '../../service/birthday';
 import { greetingFor } from '../../service/greeting';
 import { parseCalendarDate } from '../../service/validation';
@@ -79,12 +79,10 @@ test(`${CLIENTS} clients on two instances: no error, every read is a value some 
 
   // Once writes stop, both instances answer what the database holds, within a second.
   await sleep(1_000);
-  const client = new Client({ connectionString: a.db.url });
-  await client.connect();
-  const { rows } = await client.query<{ username: string; d: string }>(
+  const rows = await query<{ username: string; d: string }>(
+    a.db.url,
     `SELECT username, to_char(date_of_birth, 'YYYY-MM-DD') AS d FROM users`,
   );
-  await client.end();
   const disagreements: string[] = [];
   const agent = new http.Agent({ keepAlive: true });
   for (const { username, d } of rows) {

@@ -2,7 +2,7 @@
 // PostgreSQL keeps running): refused outright, then a black hole that accepts and never answers. While it is down
 // every request fails fast with 503 problem+json and /readyz is 503; the process stays up; once the database is
 // back, requests succeed again within 5 s without a restart, and no connections or memory leak.
-import { Client } from 'pg';
+import { query } from '../support/database';
 import { startDrillService, type DrillService } from './drill-service';
 import { mib, ms, recordFigures } from './figures';
 import { type DrillRequest, type Outcome, processMetric, send, sleep, startLoad } from './load';
@@ -67,17 +67,12 @@ function probeReadiness(port: number) {
 }
 
 async function serviceConnections(database: string): Promise<number> {
-  const client = new Client({ connectionString: service.db.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'hello-app%'",
-      [database],
-    );
-    return rows[0]!.n;
-  } finally {
-    await client.end();
-  }
+  const rows = await query<{ n: number }>(
+    service.db.url,
+    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'hello-app%'",
+    [database],
+  );
+  return rows[0]!.n;
 }
 
 const ok = (o: Outcome) => o.status !== undefined && o.status < 300;

@@ -5,7 +5,8 @@ import { applyMigrations } from '../../service/migrate';
 import { TcpProxy } from '../database/tcp-proxy';
 import { runService, type ServiceProcess } from '../process/service-process';
 import { ADMIN_URL, createTestDatabase, type TestDatabase } from '../support/database';
-import { freePort, waitFor } from '../support/prometheus';
+import { freePort } from '../support/prometheus';
+import { waitFor } from '../support/wait-for';
 
 export interface DrillService {
   readonly db: TestDatabase;
@@ -51,8 +52,7 @@ export async function startDrillService(options: DrillServiceOptions): Promise<D
         const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
         return res?.ok;
       },
-      30_000,
-      100,
+      { timeoutMs: 30_000, everyMs: 100 },
     ),
     child.exited.then((code) => {
       throw new Error(`the service exited (${code}) before listening: ${child.stderr()}${child.stdout()}`);

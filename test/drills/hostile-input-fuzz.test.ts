@@ -4,7 +4,7 @@
 // nothing from a rejected request; memory is stable; no date of birth ever reached the logs.
 import http from 'node:http';
 import fc from 'fast-check';
-import { Client } from 'pg';
+import { query } from '../support/database';
 import { startDrillService, type DrillService } from './drill-service';
 import { mib, ms, recordFigures } from './figures';
 import { type HostileCase, hostileRequest } from './hostile-requests';
@@ -107,16 +107,11 @@ async function memoryNow(): Promise<Memory> {
 }
 
 async function storedRows(): Promise<Map<string, string>> {
-  const client = new Client({ connectionString: service.db.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ username: string; d: string }>(
-      `SELECT username, to_char(date_of_birth, 'YYYY-MM-DD') AS d FROM users`,
-    );
-    return new Map(rows.map((r) => [r.username, r.d]));
-  } finally {
-    await client.end();
-  }
+  const rows = await query<{ username: string; d: string }>(
+    service.db.url,
+    `SELECT username, to_char(date_of_birth, 'YYYY-MM-DD') AS d FROM users`,
+  );
+  return new Map(rows.map((r) => [r.username, r.d]));
 }
 
 test(`${RUNS + WARM_UP_RUNS} hostile requests: never a 5xx, nothing stored from a rejected one, stable memory, no dates in logs`, async () => {

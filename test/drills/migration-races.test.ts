@@ -4,12 +4,11 @@
 import { cpSync, mkdtempSync, mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import pino from 'pino';
 import { migrateCommand } from '../../service/migrate';
 import { defaultMigrationsDir, loadMigrations } from '../../service/migrations';
 import { runService } from '../process/service-process';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, query, type TestDatabase } from '../support/database';
 import { ms, recordFigures } from './figures';
 
 jest.setTimeout(90_000);
@@ -17,16 +16,6 @@ jest.setTimeout(90_000);
 const RUNS = 4;
 const logger = pino({ level: 'silent' });
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hello-drill-migrate-'));
-
-async function query<R extends object>(url: string, sql: string): Promise<R[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** Every table, column, type and index of the public schema, as text to compare. */
 async function schemaOf(url: string): Promise<string> {

@@ -11,7 +11,8 @@ import { METRICS } from '../../contract/runtime';
 import { releaseId, type ReleaseRecord } from '../../cdk8s/release-record';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
 import { KubeApiDouble } from '../support/kube-api-double';
-import { startPrometheus, waitFor, type TestPrometheus } from '../support/prometheus';
+import { startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { waitFor } from '../support/wait-for';
 import { image } from '../release/fixtures';
 import { events, kubeConfig, NAMESPACE, showLive } from './guard-harness';
 import { runGuardProcess, type GuardProcess } from './guard-process';
@@ -131,7 +132,11 @@ test('two guards: only the leader writes; it dies, the other takes over within t
 
   // The release breaches: exactly one rollback, committed by the leader.
   const before = await remote.head();
-  await waitFor('the rollback commit', async () => (await remote.head()) !== before, 90_000, 100);
+  await waitFor('the rollback commit', async () => (await remote.head()) !== before, {
+    timeoutMs: 90_000,
+    everyMs: 100,
+    retryErrors: true,
+  });
   const message = await remote.message();
   expect(message).toMatch(/^release\(dev\): roll back to /);
   expect(message).toContain(`actor: hello-app.dev/release-guard ${leader.identity}`);
@@ -157,8 +162,7 @@ test('two guards: only the leader writes; it dies, the other takes over within t
   await waitFor(
     'the leader to count its rollback',
     async () => committedRollbacks.test((await get(leader, '/metrics')).text),
-    10_000,
-    100,
+    { timeoutMs: 10_000, everyMs: 100, retryErrors: true },
   );
   const leaderMetrics = (await get(leader, '/metrics')).text;
   expect(leaderMetrics).toMatch(/^release_guard_leader 1$/m);

@@ -14,7 +14,8 @@ import { runService, type ServiceProcess } from '../process/service-process';
 import { ADMIN_URL, createTestDatabase, type TestDatabase } from '../support/database';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
 import { KubeApiDouble } from '../support/kube-api-double';
-import { startPrometheus, waitFor, type TestPrometheus } from '../support/prometheus';
+import { startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { waitFor } from '../support/wait-for';
 import { image } from '../release/fixtures';
 import { events, kubeConfig, NAMESPACE, reconciler, showLive, startGuard } from './guard-harness';
 
@@ -116,8 +117,7 @@ beforeAll(async () => {
       };
       return body.data.result.some((r) => Number(r.value[1]) >= 10);
     },
-    60_000,
-    500,
+    { timeoutMs: 60_000, everyMs: 500, retryErrors: true },
   );
 });
 
@@ -150,11 +150,10 @@ describe('a release that passed verify, watched by the guard', () => {
   test('stays while it is healthy: healthy verdicts, one Event, nothing written', async () => {
     const before = await remote.head();
     guard = startGuard({ kc, gitops: remote.url, prometheusUrl: prometheus.url }, env);
-    await waitFor(
-      'three healthy verdicts',
-      async () => guard.results.filter((r) => r.verdict === 'healthy').length >= 3,
-      60_000,
-    );
+    await waitFor('three healthy verdicts', () => guard.results.filter((r) => r.verdict === 'healthy').length >= 3, {
+      timeoutMs: 60_000,
+      everyMs: 200,
+    });
     expect(guard.results.filter((r) => r.verdict === 'breach' || r.rollback)).toEqual([]);
     expect(await remote.head()).toBe(before);
     const healthy = (await events(kc)).filter((e) => e.reason === 'ReleaseHealthy');
@@ -175,7 +174,11 @@ describe('a release that passed verify, watched by the guard', () => {
     const before = await remote.head();
     const breachStart = Date.now();
     await proxy.stop();
-    await waitFor('the rollback commit on the remote', async () => (await remote.head()) !== before, 90_000, 100);
+    await waitFor('the rollback commit on the remote', async () => (await remote.head()) !== before, {
+      timeoutMs: 90_000,
+      everyMs: 100,
+      retryErrors: true,
+    });
     const breachToCommitMs = Date.now() - breachStart;
     console.log(
       `release guard: breach → rollback commit in ${(breachToCommitMs / 1000).toFixed(1)} s (window 10s, gate interval 2s, guard interval 1s, 2 failed evaluations)`,
@@ -203,7 +206,7 @@ describe('a release that passed verify, watched by the guard', () => {
 
     // Argo CD has not applied the rollback yet: the guard waits, it does not roll back again.
     const seen = guard.results.length;
-    await waitFor('three more reconciles', async () => guard.results.length >= seen + 3, 30_000);
+    await waitFor('three more reconciles', () => guard.results.length >= seen + 3, { timeoutMs: 30_000, everyMs: 200 });
     expect(guard.results.slice(seen).every((r) => r.verdict === 'skipped' && /not applied yet/.test(r.reason))).toBe(
       true,
     );
@@ -212,9 +215,9 @@ describe('a release that passed verify, watched by the guard', () => {
     const applied = guard.results.length;
     await waitFor(
       'two evaluations of v1',
-      async () =>
+      () =>
         guard.results.slice(applied).filter((r) => r.release === releaseId(v1) && r.verdict !== 'skipped').length >= 2,
-      30_000,
+      { timeoutMs: 30_000, everyMs: 200 },
     );
     expect(
       guard.results

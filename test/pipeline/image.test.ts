@@ -2,11 +2,11 @@
 // contract's commands; a release target with git for the guard, which the guard's Deployment runs), .dockerignore keeps tests, manifests and secrets out, and the compose stack runs the image
 // as Kubernetes does.
 import { parse } from 'yaml';
-import { DEFAULT_RUN_AS_USER, TMP_MOUNT } from '../../cdk8s/constructs/pod-hardening';
+import { TMP_MOUNT } from '../../cdk8s/constructs/pod-hardening';
 import { ENVIRONMENTS } from '../../cdk8s/environments';
 import { GUARD_FOLDER } from '../../cdk8s/guard-manifests';
 import { GUARD_PLATFORM, RELEASE_IMAGE_REPOSITORY } from '../../cdk8s/guard-platform';
-import { COMMANDS } from '../../contract/runtime';
+import { COMMANDS, RUN_AS } from '../../contract/runtime';
 import { dockerIgnorePatterns, dockerIgnores, dockerInstructions, read, type Instruction } from './repo';
 
 const dockerfile = read('Dockerfile');
@@ -84,14 +84,14 @@ describe('Dockerfile', () => {
   });
 
   test.each(TARGETS)(
-    '%s runs as a numeric, non-root user: the user id the Kubernetes manifests set (runAsUser)',
+    "%s runs as a numeric, non-root user: the runtime contract's user and group, which the manifests set (runAsUser)",
     (target) => {
       const users = inTarget(target, 'USER');
       expect(users).toHaveLength(1);
       const [uid, gid] = users[0]!.args.split(':');
       expect(uid).toMatch(/^[1-9]\d*$/);
       if (gid !== undefined) expect(gid).toMatch(/^[1-9]\d*$/);
-      expect(effective(target, 'USER')).toBe(`${DEFAULT_RUN_AS_USER}:${DEFAULT_RUN_AS_USER}`);
+      expect(effective(target, 'USER')).toBe(`${RUN_AS.uid}:${RUN_AS.gid}`);
     },
   );
 

@@ -11,7 +11,8 @@ import { releaseId } from '../../cdk8s/release-record';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
 import { KubeApiDouble } from '../support/kube-api-double';
-import { freePort, startPrometheus, waitFor, type TestPrometheus } from '../support/prometheus';
+import { freePort, startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { waitFor } from '../support/wait-for';
 import { application, deployment, pod } from './cluster-objects';
 import { image, record } from './fixtures';
 
@@ -63,11 +64,11 @@ async function startService(release: string, databaseUrl: string): Promise<numbe
     SHUTDOWN_GRACE_SECONDS: '1',
   });
   services.push(child);
-  await waitFor(
-    `service ${release} to listen`,
-    async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
-    30_000,
-  );
+  await waitFor(`service ${release} to listen`, async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, {
+    timeoutMs: 30_000,
+    everyMs: 200,
+    retryErrors: true,
+  });
   return port;
 }
 
@@ -153,7 +154,7 @@ beforeAll(async () => {
       const body = (await r.json()) as { data: { result: { value: [number, string] }[] } };
       return Number(body.data.result[0]?.value[1] ?? 0) >= 2;
     },
-    30_000,
+    { timeoutMs: 30_000, everyMs: 200, retryErrors: true },
   );
 });
 

@@ -12,8 +12,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: ADMIN_URL });
+/** Runs `work` on a connection of its own to `url`, closed whatever happens. */
+export async function withConnection<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     return await work(client);
@@ -21,6 +22,17 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
     await client.end();
   }
 }
+
+/** One statement on a connection of its own: its rows. */
+export async function query<R extends object = Record<string, unknown>>(
+  url: string,
+  text: string,
+  values?: unknown[],
+): Promise<R[]> {
+  return withConnection(url, async (client) => (await client.query<R>(text, values)).rows);
+}
+
+const admin = <T>(work: (client: Client) => Promise<T>): Promise<T> => withConnection(ADMIN_URL, work);
 
 /** Creates an empty database named `hello_test_<label>_<random>`. */
 export async function createTestDatabase(label = 'run'): Promise<TestDatabase> {
