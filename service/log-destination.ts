@@ -1,57 +1,24 @@
-// Where the service's log lines go: stdout, one write per turn of the event loop. Under load a turn answers many
-// requests, and one write system call per access line cost about as much CPU as the rest of a cached GET
-// (bench/RESULTS.md); idle, a line still leaves at the end of the turn that logged it.
+// Where the service's log lines go: stdout through pino's asynchronous destination, with a bounded backlog. A
+// reader that stops draining stdout (a stalled log pipeline, a parent that never reads the pipe) must never stall
+// the service: lines past the backlog are dropped and counted, requests keep being answered.
 import pino from 'pino';
 
-/** Past this many queued characters the batch is written at once, so a burst never piles up in memory. */
-const MAX_BATCH_CHARS = 64 * 1024;
+/** Bytes of log lines held while stdout is not keeping up; past this, lines are dropped rather than queued. */
+export const LOG_BACKLOG_BYTES = 4 * 1024 * 1024;
 
-export interface BatchedDestination extends pino.DestinationStream {
-  /** Writes every queued line now, synchronously. */
-  flushSync(): void;
-  /** Writes every queued line, then calls back (pino's `logger.flush(cb)` ends here). */
-  flush(callback?: (error?: Error) => void): void;
+export interface StdoutDestination extends pino.DestinationStream {
+  /** Lines dropped since start because stdout did not keep up. */
+  readonly dropped: () => number;
 }
 
 /**
- * Lines are queued and written together, synchronously, when the turn ends (`setImmediate`), through pino's own
- * synchronous destination (partial writes and a full pipe's EAGAIN handled). Nothing queued is lost on the way out:
- * the shutdown path flushes, and so does the process's `exit` event, which every `process.exit` raises; only a
- * SIGKILL could lose the last turn's lines.
+ * Writes leave through the thread pool, never blocking the event loop; while one write is in flight, later lines
+ * gather into the next single write (so a busy turn costs few system calls, as bench/RESULTS.md measured). pino
+ * flushes this destination synchronously on process exit, and `flushLogs` drains it in the shutdown path.
  */
-export function batchedStdout(fd: number = process.stdout.fd): BatchedDestination {
-  const sink = pino.destination({ dest: fd, sync: true });
-  let queued = '';
-  let scheduled = false;
-
-  const flushSync = (): void => {
-    scheduled = false;
-    if (queued === '') return;
-    const batch = queued;
-    queued = '';
-    sink.write(batch);
-  };
-  process.on('exit', flushSync);
-
-  return {
-    write(line: string): void {
-      queued += line;
-      if (queued.length >= MAX_BATCH_CHARS) {
-        flushSync();
-      } else if (!scheduled) {
-        scheduled = true;
-        setImmediate(flushSync);
-      }
-    },
-    flushSync,
-    flush(callback) {
-      try {
-        flushSync();
-      } catch (error) {
-        callback?.(error instanceof Error ? error : new Error(String(error)));
-        return;
-      }
-      callback?.();
-    },
-  };
+export function stdoutDestination(fd: number = process.stdout.fd, backlogBytes = LOG_BACKLOG_BYTES): StdoutDestination {
+  const sink = pino.destination({ dest: fd, sync: false, maxLength: backlogBytes });
+  let dropped = 0;
+  sink.on('drop', () => (dropped += 1));
+  return Object.assign(sink, { dropped: () => dropped });
 }

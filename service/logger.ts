@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import pino from 'pino';
 import { APP_NAME } from '../contract/runtime';
-import { batchedStdout } from './log-destination';
+import { stdoutDestination } from './log-destination';
 import type { HttpMetrics } from './metrics';
 import { routeLabel } from './metrics';
 
@@ -17,8 +17,8 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * A logger writing one JSON line per event, by default to stdout in one write per turn of the event loop
- * (`batchedStdout`); `flushLogs` in the shutdown path writes whatever is still queued.
+ * A logger writing one JSON line per event, by default to stdout asynchronously with a bounded backlog
+ * (`stdoutDestination`); `flushLogs` in the shutdown path writes whatever is still queued.
  */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -28,18 +28,27 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination ?? batchedStdout(),
+    destination ?? stdoutDestination(),
   );
 }
 
-/** Resolves once every line logged so far has been handed to the destination (the OS, for stdout). */
-export function flushLogs(logger: Logger): Promise<void> {
+/**
+ * Resolves once every line logged so far has been handed to the destination (the OS, for stdout), or after
+ * `timeoutMs` when stdout does not drain: a stalled reader must not hold up the exit.
+ */
+export function flushLogs(logger: Logger, timeoutMs = 2_000): Promise<void> {
   return new Promise((resolve) => {
-    try {
-      // A write error (stdout closed) must not hold up the exit: the lines are lost either way.
-      logger.flush(() => resolve());
-    } catch {
+    const timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+    const done = (): void => {
+      clearTimeout(timer);
       resolve();
+    };
+    try {
+      // A write error (stdout closed) must not hold up the exit either: the lines are lost either way.
+      logger.flush(() => done());
+    } catch {
+      done();
     }
   });
 }

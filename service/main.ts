@@ -114,7 +114,7 @@ async function serve(config: Config, logger: Logger): Promise<number> {
   });
   await database.close();
   logger.info({ drained, ms: Date.now() - started }, 'stopped');
-  // Log lines are queued until the end of an event-loop turn: every one, this last included, reaches stdout first.
+  // Log lines leave asynchronously: every one, this last included, reaches stdout before the exit.
   await flushLogs(logger);
   return drained ? 0 : 1;
 }
