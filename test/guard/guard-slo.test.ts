@@ -196,8 +196,15 @@ describe('a release that passed verify, watched by the guard', () => {
     expect(dev.bad.map((b) => b.image)).toEqual([v2]);
     expect(await remote.file('gitops/dev/deployment-hello-app.yaml')).toContain(v1);
 
-    const reasons = (await events(kc)).map((e) => e.reason);
-    expect(reasons.filter((r) => r === 'ReleaseBreach').length).toBeGreaterThanOrEqual(2);
+    // The Events of the evaluation that rolled back are written just after its commit: wait for them, not race.
+    await waitFor(
+      'the breach and rollback Events',
+      async () => {
+        const reasons = (await events(kc)).map((e) => e.reason);
+        return reasons.includes('RollbackCommitted') && reasons.filter((r) => r === 'ReleaseBreach').length >= 2;
+      },
+      { timeoutMs: 10_000, everyMs: 100 },
+    );
     const rolledBack = (await events(kc)).filter((e) => e.reason === 'RollbackCommitted');
     expect(rolledBack).toHaveLength(1);
     expect(rolledBack[0]).toMatchObject({ type: 'Warning', action: 'Rollback' });
