@@ -54,6 +54,16 @@ export const METRICS = {
   durationBuckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 1, 2.5, 5, 10],
 } as const;
 
+/**
+ * What the public entry (the Ingress) routes to the service: the API and its documentation. Probes and metrics stay
+ * inside the cluster (the kubelet, the load balancer's health check and Prometheus reach pods directly).
+ */
+export const PUBLIC_ROUTES = [
+  { path: '/hello', match: 'Prefix' },
+  { path: PATHS.openapi, match: 'Exact' },
+  { path: PATHS.docs, match: 'Prefix' },
+] as const;
+
 /** The route label values of the operating endpoints, which the SLO queries leave out. */
 export const OPERATING_ROUTES = [PATHS.health, PATHS.ready, PATHS.metrics] as const;
 

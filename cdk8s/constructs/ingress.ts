@@ -1,8 +1,9 @@
 // The public entry: an Ingress for the AWS Load Balancer Controller (an internet-facing ALB sending to pod IPs),
-// HTTPS with the certificate discovered from ACM by host, HTTP redirected, health-checked on /readyz.
+// HTTPS with the certificate discovered from ACM by host, HTTP redirected, health-checked on /readyz, routing only
+// the public API and its docs.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { PATHS } from '../../contract/runtime';
+import { PATHS, PUBLIC_ROUTES } from '../../contract/runtime';
 import { HTTP_PORT_NAME } from '../names';
 import { syncWave } from '../sync-order';
 
@@ -58,13 +59,12 @@ export class HelloIngress extends Construct {
           {
             host: props.host,
             http: {
-              paths: [
-                {
-                  path: '/',
-                  pathType: 'Prefix',
-                  backend: { service: { name: props.serviceName, port: { name: HTTP_PORT_NAME } } },
-                },
-              ],
+              // Only the API and its docs: /metrics, /healthz and /readyz are not for the internet.
+              paths: PUBLIC_ROUTES.map(({ path, match }) => ({
+                path,
+                pathType: match,
+                backend: { service: { name: props.serviceName, port: { name: HTTP_PORT_NAME } } },
+              })),
             },
           },
         ],

@@ -369,6 +369,13 @@ const RULES: Record<string, Rule> = {
         'spec.rules[0].host',
         `must be '${ctx.env.ingressHost}'`,
       ),
+      ...check(
+        JSON.stringify((ing.spec as Any).rules[0].http.paths.map((p: Any) => p.path)) ===
+          JSON.stringify(['/hello', '/openapi.json', '/docs']),
+        ing,
+        'spec.rules[0].http.paths',
+        'must route only /hello, /openapi.json and /docs: probes and /metrics stay inside the cluster',
+      ),
     ];
   },
   'network policies: default deny; in only from the controller, monitoring and ALB subnets; out only to the database and DNS':
