@@ -4,7 +4,13 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { PATHS } from '../../contract/runtime';
-import { containerSecurityContext, podSecurityContext, TMP_MOUNT, TMP_VOLUME } from './pod-hardening';
+import {
+  containerSecurityContext,
+  podSecurityContext,
+  ZERO_UNAVAILABLE_ROLLOUT,
+  TMP_MOUNT,
+  TMP_VOLUME,
+} from './pod-hardening';
 
 export interface GuardWorkloadProps {
   readonly name: string;
@@ -47,10 +53,7 @@ export class GuardWorkload extends Construct {
         replicas,
         selector: { matchLabels: props.selector },
         revisionHistoryLimit: 5,
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) },
-        },
+        strategy: ZERO_UNAVAILABLE_ROLLOUT,
         template: {
           metadata: { labels: props.labels },
           spec: {

@@ -1,5 +1,6 @@
 // The hardened pod and container settings every pod of the app runs with (Pod Security "restricted" and more):
-// non-root, read-only root filesystem, no privilege escalation, no capabilities, RuntimeDefault seccomp.
+// non-root, read-only root filesystem, no privilege escalation, no capabilities, RuntimeDefault seccomp; and the
+// rollout policy every Deployment of the app shares.
 import { k8s } from 'cdk8s-plus-28';
 import { RUN_AS } from '../../contract/runtime';
 
@@ -28,3 +29,9 @@ export function containerSecurityContext(): k8s.SecurityContext {
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }
+
+/** Rolling updates that never take a ready pod away before its replacement is ready (one extra pod at a time). */
+export const ZERO_UNAVAILABLE_ROLLOUT: k8s.DeploymentStrategy = {
+  type: 'RollingUpdate',
+  rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) },
+};

@@ -7,7 +7,7 @@ import { COMMANDS, ENV, HTTP_PORT, PATHS } from '../../contract/runtime';
 import { HTTP_PORT_NAME } from '../names';
 import { syncWave } from '../sync-order';
 import { helloContainer, type ContainerResources, type HelloPodProps } from './hello-container';
-import { podSecurityContext, TMP_VOLUME } from './pod-hardening';
+import { podSecurityContext, ZERO_UNAVAILABLE_ROLLOUT, TMP_VOLUME } from './pod-hardening';
 
 /** How strictly pods spread across availability zones. */
 export type ZoneSpread = 'required' | 'preferred';
@@ -89,10 +89,7 @@ export class HelloWorkload extends Construct {
         revisionHistoryLimit: 5,
         minReadySeconds: minReady,
         progressDeadlineSeconds: deadline,
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) },
-        },
+        strategy: ZERO_UNAVAILABLE_ROLLOUT,
         template: {
           metadata: { labels: props.podLabels },
           spec: {
