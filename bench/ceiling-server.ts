@@ -1,6 +1,7 @@
-// The ceiling the benchmark compares the service with: bare node:http + pg, prepared statements, the same SQL on the
-// same database and the same answers, and nothing else (no framework, logs, metrics or schema validation).
-// Usage: DATABASE_URL=... PORT=... tsx bench/ceiling-server.ts   (prints "listening <port>" when ready)
+// The ceilings the benchmark compares the service with: bare node:http + pg, prepared statements, one write statement
+// per request, the same answers, and nothing else (no framework, logs, metrics or schema validation).
+// CEILING_WRITE=plain: a plain upsert (meant for a table without a trigger); service: the service's own write SQL.
+// Usage: DATABASE_URL=... PORT=... CEILING_WRITE=... tsx bench/ceiling-server.ts   (prints "listening <port>")
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
@@ -13,9 +14,16 @@ const FIND = {
   text: FIND_DATE_OF_BIRTH_SQL,
   rowMode: 'array' as const,
 };
-// The very statement the service writes with (its text imported, the same two parameters), prepared like the
-// service's Prisma statements are, so both ask PostgreSQL for exactly the same work.
-const SAVE = { name: 'ceiling_save', text: SAVE_DATE_OF_BIRTH_SQL };
+/** What any hand-written service would send: one row, two parameters. */
+const PLAIN_UPSERT_SQL = `INSERT INTO "users" ("username", "date_of_birth", "updated_at")
+VALUES ($1, $2::date, CURRENT_TIMESTAMP)
+ON CONFLICT ("username") DO UPDATE SET "date_of_birth" = EXCLUDED."date_of_birth", "updated_at" = EXCLUDED."updated_at"`;
+// `service`: the very statement the service writes with (its text imported), prepared like the service's Prisma
+// statements are, so both ask PostgreSQL for the same work per row.
+const SAVE =
+  process.env.CEILING_WRITE === 'plain'
+    ? { name: 'ceiling_save', text: PLAIN_UPSERT_SQL, values: (key: string, date: string) => [key, date] }
+    : { name: 'ceiling_save', text: SAVE_DATE_OF_BIRTH_SQL, values: (key: string, date: string) => [key, date] };
 const USERNAME = /^\/hello\/([A-Za-z]{1,64})$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -54,7 +62,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { dateOfBirth?: unknown };
     if (typeof body.dateOfBirth !== 'string' || !DATE.test(body.dateOfBirth))
       return send(res, 400, { title: 'bad date' });
-    await pool.query({ ...SAVE, values: [username.toLowerCase(), body.dateOfBirth] });
+    await pool.query({ name: SAVE.name, text: SAVE.text, values: SAVE.values(username.toLowerCase(), body.dateOfBirth) });
     return send(res, 204);
   }
   return send(res, 405, { title: 'method not allowed' });

@@ -1,16 +1,15 @@
 // `npm run bench`: loads GET and PUT /hello/<username> with autocannon (32 connections, fixed duration after a
-// warm-up) against the ceiling (bare node:http + pg) and the real service, side by side on one fresh database,
-// and prints requests/s, p50 and p99, the target's CPU time per request, and each target's ratio to the ceiling
-// measured in the same run (median and range over the rounds).
-// Environment: BENCH_TARGETS (comma list, default "ceiling,service"; "all" for every lever), BENCH_SECONDS (10),
-// BENCH_WARMUP_SECONDS (3), BENCH_SLICES (5), BENCH_CONNECTIONS (32), BENCH_ROUNDS (1), BENCH_CASES (GET,PUT),
-// BENCH_ADMIN_URL,
-// BENCH_CHECKOUTS (`name=dir,...`: other checkouts measured as targets of those names).
+// warm-up) against two ceilings (bare node:http + pg: on a plain table, and with the service's SQL on the service's
+// table) and the real service, side by side on fresh databases, and prints requests/s, p50 and p99, the target's CPU
+// time per request, and each target's ratio to both ceilings measured in the same run (median and range over the
+// rounds). Settings come from the environment (bench/arguments.ts prints them: `npm run bench -- --help`).
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import pino from 'pino';
 import { applyMigrations } from '../service/migrate';
-import { type RunningTarget, startTarget, type Target, TARGETS } from './targets';
+import { loadMigrations } from '../service/migrations';
+import { parseArguments, USAGE } from './arguments';
+import { type DatabaseKind, type RunningTarget, startTarget, type Target, TARGETS } from './targets';
 import { dateOfBirthFor, USER_COUNT, usernameFor } from './workload';
 import autocannon from 'autocannon';
 
@@ -37,14 +36,20 @@ interface Measurement {
   readonly cpuUs: number;
 }
 
+/** The reference of every ratio: one plain upsert per request on a table without a trigger. */
+const PLAIN_CEILING = 'plain-ceiling';
+/** The same, sending the service's own write SQL to the service's table, its change notification included. */
+const SQL_CEILING = 'sql-ceiling';
+const CEILINGS = [PLAIN_CEILING, SQL_CEILING];
+
 function selectedTargets(): Target[] {
-  const wanted = (env.BENCH_TARGETS ?? 'ceiling,service').split(',').map((s) => s.trim());
+  const wanted = (env.BENCH_TARGETS ?? 'service').split(',').map((s) => s.trim());
   if (wanted.includes('all')) return [...TARGETS];
   const unknown = wanted.filter((name) => !TARGETS.some((t) => t.name === name));
   if (unknown.length)
     throw new Error(`unknown BENCH_TARGETS ${unknown.join(', ')}; known: ${TARGETS.map((t) => t.name).join(', ')}`);
-  // The ceiling always runs: every ratio is against it, measured in the same run.
-  return TARGETS.filter((t) => t.name === 'ceiling' || wanted.includes(t.name));
+  // Both ceilings always run: every ratio is against them, measured in the same run.
+  return TARGETS.filter((t) => CEILINGS.includes(t.name) || wanted.includes(t.name));
 }
 
 async function admin(sql: string): Promise<void> {
@@ -57,13 +62,20 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-/** A fresh database with the migrations applied and USER_COUNT users, so GETs find someone. */
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `hello_bench_${randomBytes(4).toString('hex')}`;
+/**
+ * A fresh database with USER_COUNT users, so GETs find someone: `service` with every migration applied, `plain` with
+ * the first only (the users table, no trigger).
+ */
+async function freshDatabase(kind: DatabaseKind): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `hello_bench_${kind}_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE "${name}"`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  await applyMigrations(url.toString(), { logger: pino({ level: 'warn' }) });
+  const migrations = loadMigrations();
+  await applyMigrations(url.toString(), {
+    logger: pino({ level: 'warn' }),
+    migrations: kind === 'plain' ? migrations.slice(0, 1) : migrations,
+  });
   const client = new Client({ connectionString: url.toString() });
   await client.connect();
   const keys = Array.from({ length: USER_COUNT }, (_, i) => usernameFor(i).toLowerCase());
@@ -112,11 +124,15 @@ interface Tally {
  * reversed every slice. A disturbance on this shared machine (another process's fsyncs, a compile) then falls on
  * every target alike instead of on whichever happened to run at that moment.
  */
-async function measureCase(order: readonly Target[], databaseUrl: string, kind: Case): Promise<Measurement[]> {
+async function measureCase(
+  order: readonly Target[],
+  databases: Readonly<Record<DatabaseKind, string>>,
+  kind: Case,
+): Promise<Measurement[]> {
   const running: { target: Target; server: RunningTarget; tally: Tally }[] = [];
   try {
     for (const target of order) {
-      const server = await startTarget(target, databaseUrl);
+      const server = await startTarget(target, databases[target.database ?? 'service']);
       running.push({ target, server, tally: { requests: 0, seconds: 0, cpuSeconds: 0, failed: 0, latencies: [] } });
     }
     for (const { server } of running) if (WARMUP_SECONDS > 0) await load(server.url, kind, WARMUP_SECONDS);
@@ -156,26 +172,26 @@ function median(values: readonly number[]): number {
 
 /**
  * One row per case and target: medians over the rounds, and the median of each round's ratio to that round's
- * ceiling (a ratio is only meaningful between runs made minutes apart on the same noisy machine).
+ * ceilings (a ratio is only meaningful between runs made minutes apart on the same noisy machine).
  */
 function table(rounds: readonly (readonly Measurement[])[], targets: readonly Target[]): string {
   const lines = [
-    '| case | target | requests/s | p50 ms | p99 ms | failed | CPU µs/req | vs ceiling | ratio range |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| case | target | requests/s | p50 ms | p99 ms | failed | CPU µs/req | vs plain ceiling | range | vs same-SQL ceiling |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const kind of CASES) {
     for (const target of targets) {
-      const runs = rounds.map((round) => ({
-        m: round.find((m) => m.case === kind && m.target === target.name)!,
-        ceiling: round.find((m) => m.case === kind && m.target === 'ceiling')!,
-      }));
-      const rps = median(runs.map((r) => r.m.rps));
-      const ratios = runs.map((r) => r.m.rps / r.ceiling.rps);
-      const range = `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
+      const find = (round: readonly Measurement[], name: string) =>
+        round.find((m) => m.case === kind && m.target === name)!;
+      const runs = rounds.map((round) => find(round, target.name));
+      const ratiosTo = (ceiling: string) => rounds.map((round, i) => runs[i]!.rps / find(round, ceiling).rps);
+      const plain = ratiosTo(PLAIN_CEILING);
+      const range = `${Math.min(...plain).toFixed(2)}-${Math.max(...plain).toFixed(2)}`;
       lines.push(
-        `| ${kind} | ${target.name} | ${Math.round(rps)} | ${median(runs.map((r) => r.m.p50))} | ` +
-          `${median(runs.map((r) => r.m.p99))} | ${runs.reduce((n, r) => n + r.m.failed, 0)} | ` +
-          `${Math.round(median(runs.map((r) => r.m.cpuUs)))} | ${median(ratios).toFixed(2)}x | ${range} |`,
+        `| ${kind} | ${target.name} | ${Math.round(median(runs.map((m) => m.rps)))} | ${median(runs.map((m) => m.p50))} | ` +
+          `${median(runs.map((m) => m.p99))} | ${runs.reduce((n, m) => n + m.failed, 0)} | ` +
+          `${Math.round(median(runs.map((m) => m.cpuUs)))} | ${median(plain).toFixed(2)}x | ${range} | ` +
+          `${median(ratiosTo(SQL_CEILING)).toFixed(2)}x |`,
       );
     }
   }
@@ -183,8 +199,22 @@ function table(rounds: readonly (readonly Measurement[])[], targets: readonly Ta
 }
 
 async function main(): Promise<void> {
+  const args = parseArguments(process.argv.slice(2));
+  if ('error' in args) {
+    process.stderr.write(`${args.error}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const targets = selectedTargets();
-  const database = await freshDatabase();
+  const plain = await freshDatabase('plain');
+  const service = await freshDatabase('service').catch(async (error: unknown) => {
+    await plain.drop();
+    throw error;
+  });
+  const databases = { plain: plain.url, service: service.url };
   const rounds: Measurement[][] = [];
   process.stderr.write(
     `bench: ${targets.map((t) => t.name).join(', ')}; ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s per case, ${ROUNDS} round(s)\n`,
@@ -196,7 +226,7 @@ async function main(): Promise<void> {
       // Alternate the order, so no target always runs right after the same neighbour or at the same moment.
       const order = round % 2 ? targets : [...targets].reverse();
       for (const kind of CASES) {
-        for (const m of await measureCase(order, database.url, kind)) {
+        for (const m of await measureCase(order, databases, kind)) {
           process.stderr.write(
             `  ${kind} ${m.target}: ${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ` +
               `${Math.round(m.cpuUs)} CPU µs/req, failed ${m.failed}\n`,
@@ -206,7 +236,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await database.drop();
+    await Promise.all([plain.drop(), service.drop()]);
   }
   process.stdout.write(
     `\n${table(rounds, targets)}\n\n${targets.map((t) => `- ${t.name}: ${t.description}`).join('\n')}\n`,

@@ -1,14 +1,19 @@
 // The servers the benchmark loads: each a child process on a free port, started on the same fresh database and
-// stopped after. The ceiling is bare node:http + pg; the others are the real service, as shipped or with a lever off.
+// stopped after. The ceilings are bare node:http + pg; the others are the real service, as shipped or with a lever off.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
+/** `service`: every migration applied (the notification trigger included); `plain`: the users table alone. */
+export type DatabaseKind = 'service' | 'plain';
+
 export interface Target {
   readonly name: string;
   readonly description: string;
   readonly entry: string;
+  /** @default 'service' */
+  readonly database?: DatabaseKind;
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -16,7 +21,19 @@ export interface Target {
 const ROOT = path.resolve(__dirname, '..');
 
 export const TARGETS: readonly Target[] = [
-  { name: 'ceiling', description: 'node:http + pg, prepared statements', entry: 'bench/ceiling-server.ts' },
+  {
+    name: 'plain-ceiling',
+    description: 'node:http + pg, one prepared plain upsert per request, on its own table with no trigger',
+    entry: 'bench/ceiling-server.ts',
+    database: 'plain',
+    env: { CEILING_WRITE: 'plain' },
+  },
+  {
+    name: 'sql-ceiling',
+    description: "node:http + pg, one prepared statement per request with the service's write SQL, on its table",
+    entry: 'bench/ceiling-server.ts',
+    env: { CEILING_WRITE: 'service' },
+  },
   {
     name: 'service',
     description: 'the service as shipped (service/main.ts serve)',
