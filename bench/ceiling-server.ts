@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { daysUntilBirthday } from '../service/birthday';
 import { greetingFor } from '../service/greeting';
-import { FIND_DATE_OF_BIRTH_SQL, SAVE_DATE_OF_BIRTH_SQL } from '../service/users-store';
+import { FIND_DATE_OF_BIRTH_SQL, saveBatchStatement } from '../service/users-store';
 
 const FIND = {
   name: 'ceiling_find',
@@ -18,12 +18,16 @@ const FIND = {
 const PLAIN_UPSERT_SQL = `INSERT INTO "users" ("username", "date_of_birth", "updated_at")
 VALUES ($1, $2::date, CURRENT_TIMESTAMP)
 ON CONFLICT ("username") DO UPDATE SET "date_of_birth" = EXCLUDED."date_of_birth", "updated_at" = EXCLUDED."updated_at"`;
-// `service`: the very statement the service writes with (its text imported), prepared like the service's Prisma
-// statements are, so both ask PostgreSQL for the same work per row.
+// `service`: the very statement the service writes a batch with (its text imported), here with one row per request,
+// prepared like the service's Prisma statements are.
 const SAVE =
   process.env.CEILING_WRITE === 'plain'
-    ? { name: 'ceiling_save', text: PLAIN_UPSERT_SQL, values: (key: string, date: string) => [key, date] }
-    : { name: 'ceiling_save', text: SAVE_DATE_OF_BIRTH_SQL, values: (key: string, date: string) => [key, date] };
+    ? { name: 'ceiling_save', text: PLAIN_UPSERT_SQL, values: (key: string, date: string): unknown[] => [key, date] }
+    : {
+        name: 'ceiling_save',
+        text: saveBatchStatement([]).text,
+        values: (key: string, date: string): unknown[] => [[key], [date]],
+      };
 const USERNAME = /^\/hello\/([A-Za-z]{1,64})$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -62,7 +66,11 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { dateOfBirth?: unknown };
     if (typeof body.dateOfBirth !== 'string' || !DATE.test(body.dateOfBirth))
       return send(res, 400, { title: 'bad date' });
-    await pool.query({ name: SAVE.name, text: SAVE.text, values: SAVE.values(username.toLowerCase(), body.dateOfBirth) });
+    await pool.query({
+      name: SAVE.name,
+      text: SAVE.text,
+      values: SAVE.values(username.toLowerCase(), body.dateOfBirth),
+    });
     return send(res, 204);
   }
   return send(res, 405, { title: 'method not allowed' });

@@ -62,10 +62,7 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-/**
- * A fresh database with USER_COUNT users, so GETs find someone: `service` with every migration applied, `plain` with
- * the first only (the users table, no trigger).
- */
+/** A fresh database of that kind with USER_COUNT users, so GETs find someone. */
 async function freshDatabase(kind: DatabaseKind): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `hello_bench_${kind}_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE "${name}"`);
@@ -74,7 +71,8 @@ async function freshDatabase(kind: DatabaseKind): Promise<{ url: string; drop: (
   const migrations = loadMigrations();
   await applyMigrations(url.toString(), {
     logger: pino({ level: 'warn' }),
-    migrations: kind === 'plain' ? migrations.slice(0, 1) : migrations,
+    migrations:
+      kind === 'plain' ? migrations.slice(0, 1) : kind === 'per-row-trigger' ? migrations.slice(0, 2) : migrations,
   });
   const client = new Client({ connectionString: url.toString() });
   await client.connect();
@@ -209,17 +207,19 @@ async function main(): Promise<void> {
     return;
   }
   const targets = selectedTargets();
-  const plain = await freshDatabase('plain');
-  const service = await freshDatabase('service').catch(async (error: unknown) => {
-    await plain.drop();
-    throw error;
-  });
-  const databases = { plain: plain.url, service: service.url };
+  const kinds = [...new Set(targets.map((t) => t.database ?? 'service'))];
+  const created: { kind: DatabaseKind; url: string; drop: () => Promise<void> }[] = [];
+  const databases = {} as Record<DatabaseKind, string>;
   const rounds: Measurement[][] = [];
   process.stderr.write(
     `bench: ${targets.map((t) => t.name).join(', ')}; ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s per case, ${ROUNDS} round(s)\n`,
   );
   try {
+    for (const kind of kinds) {
+      const database = { kind, ...(await freshDatabase(kind)) };
+      created.push(database);
+      databases[kind] = database.url;
+    }
     for (let round = 1; round <= ROUNDS; round++) {
       const measurements: Measurement[] = [];
       rounds.push(measurements);
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await Promise.all([plain.drop(), service.drop()]);
+    await Promise.all(created.map((database) => database.drop()));
   }
   process.stdout.write(
     `\n${table(rounds, targets)}\n\n${targets.map((t) => `- ${t.name}: ${t.description}`).join('\n')}\n`,

@@ -5,8 +5,11 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
-/** `service`: every migration applied (the notification trigger included); `plain`: the users table alone. */
-export type DatabaseKind = 'service' | 'plain';
+/**
+ * `service`: every migration applied; `plain`: the users table alone, no trigger; `per-row-trigger`: the first two
+ * migrations, whose trigger notified once per changed row.
+ */
+export type DatabaseKind = 'service' | 'plain' | 'per-row-trigger';
 
 export interface Target {
   readonly name: string;
@@ -41,32 +44,57 @@ export const TARGETS: readonly Target[] = [
     args: ['serve'],
   },
   {
+    name: 'single-writes',
+    description: "the service with one write statement per request (the service's SQL, one row): no coalescing",
+    entry: 'bench/service-variant.ts',
+    env: { BENCH_WRITE: 'single' },
+  },
+  ...[2, 4].map((n) => ({
+    name: `batches-${n}`,
+    description: `the service with up to ${n} write batches committing at once`,
+    entry: 'bench/service-variant.ts',
+    env: { BENCH_BATCHES_IN_FLIGHT: String(n) },
+  })),
+  ...[1, 4].map((n) => ({
+    name: `no-trigger-batches-${n}`,
+    description: `the service with up to ${n} write batches at once, on the plain table (no notification at all)`,
+    entry: 'bench/service-variant.ts',
+    database: 'plain' as const,
+    env: { BENCH_BATCHES_IN_FLIGHT: String(n) },
+  })),
+  {
+    name: 'per-row-trigger',
+    description: 'the service on a database with the previous per-row NOTIFY trigger (no notification it reads)',
+    entry: 'bench/service-variant.ts',
+    database: 'per-row-trigger',
+  },
+  {
     name: 'no-cache',
     description: 'the service without the cache (prepared statement read)',
     entry: 'bench/service-variant.ts',
-    env: { BENCH_CACHE_ENTRIES: '0', BENCH_HOT_READ: 'prepared' },
+    env: { BENCH_CACHE_ENTRIES: '0' },
   },
   {
     name: 'no-cache-unnamed',
     description: 'the service without the cache, read as an unnamed statement (re-parsed each time)',
     entry: 'bench/service-variant.ts',
-    env: { BENCH_CACHE_ENTRIES: '0', BENCH_HOT_READ: 'unnamed' },
+    env: { BENCH_CACHE_ENTRIES: '0', BENCH_READ: 'unnamed' },
   },
   {
     name: 'no-cache-prisma',
     description: 'the service without the cache, read with Prisma findUnique',
     entry: 'bench/service-variant.ts',
-    env: { BENCH_CACHE_ENTRIES: '0', BENCH_HOT_READ: 'prisma' },
+    env: { BENCH_CACHE_ENTRIES: '0', BENCH_READ: 'prisma' },
   },
   {
     name: 'unprepared-writes',
-    description: "the service with Prisma's statements (the upsert) unnamed, re-parsed each time",
+    description: "the service with Prisma's statements (the write) unnamed, re-parsed each time",
     entry: 'bench/service-variant.ts',
     env: { BENCH_PRISMA_STATEMENTS: 'unnamed' },
   },
   {
     name: 'upsert-writes',
-    description: "the service writing with Prisma's user.upsert instead of $executeRaw",
+    description: "the service writing with Prisma's user.upsert, one per request",
     entry: 'bench/service-variant.ts',
     env: { BENCH_WRITE: 'upsert' },
   },

@@ -11,7 +11,7 @@ import { loadMigrations, type Migration } from './migrations';
 import type { DataReadiness, UsersRepository } from './users';
 import { CachedUsersRepository } from './users-cache';
 import { listenForUserChanges, localUserChanges, type UserChanges } from './user-changes';
-import { type HotRead, PostgresUsersRepository, type WriteWith } from './users-store';
+import { PostgresUsersRepository } from './users-store';
 
 export interface Database {
   readonly kind: 'postgresql' | 'embedded';
@@ -29,12 +29,6 @@ export interface OpenDatabaseOptions {
   readonly logger: Logger;
   /** @default 10 with PostgreSQL (the embedded database allows 1) */
   readonly poolSize?: number;
-  /** @default 'prepared' with PostgreSQL, 'unnamed' on the embedded database */
-  readonly hotRead?: HotRead;
-  /** @default 'raw' */
-  readonly writeWith?: WriteWith;
-  /** Whether Prisma's statements (the upsert) are prepared once per connection. @default true, false on the embedded database */
-  readonly preparePrismaStatements?: boolean;
   /** Entries in the in-process cache of dates of birth; 0 turns it off. @default 10_000 */
   readonly cacheEntries?: number;
   /** @default prisma/migrations */
@@ -62,38 +56,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   const url = options.databaseUrl ?? embedded!.url;
   const kind = embedded ? 'embedded' : 'postgresql';
-  const pool = new Pool({
-    connectionString: url,
-    max: embedded ? embedded.poolSize : (options.poolSize ?? DEFAULT_POOL_SIZE),
-    connectionTimeoutMillis: DATABASE_TIMEOUT_MS,
-    query_timeout: DATABASE_TIMEOUT_MS,
-    idleTimeoutMillis: 30_000,
-    keepAlive: true,
-    application_name: 'hello-app',
-    // The server cancels what the client stopped waiting for; PGlite has one session and no such setting to spare.
-    ...(embedded ? {} : { statement_timeout: DATABASE_TIMEOUT_MS }),
-  });
+  const pool = createPool(url, embedded ? embedded.poolSize : (options.poolSize ?? DEFAULT_POOL_SIZE), !embedded);
   // An idle connection that breaks (server restart) is dropped by the pool and replaced on the next checkout;
   // without a listener the error would crash the process.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
-  // Prisma's own statements (the upsert) are prepared once per connection too, on a real server; PGlite's shared
-  // session would see one connection's named statement collide with another's.
-  const prisma = new PrismaClient({
-    adapter: new PrismaPg(
-      pool,
-      !embedded && (options.preparePrismaStatements ?? true) ? { statementNameGenerator: statementNames() } : {},
-    ),
-    // Any other format makes Prisma capture a stack trace (`new Error()`) on every call, to point at the caller in
-    // an error message; that cost every write about as much CPU as the whole HTTP body parsing (bench/RESULTS.md).
-    // Its errors reach only our logs, which name the request instead.
-    errorFormat: 'minimal',
-  });
-  const store = new PostgresUsersRepository(
-    prisma,
-    pool,
-    options.hotRead ?? (embedded ? 'unnamed' : 'prepared'),
-    options.writeWith ?? 'raw',
-  );
+  // On a real server every statement is prepared once per connection; PGlite's shared session would see one
+  // connection's named statement collide with another's.
+  const prisma = createPrismaClient(pool, !embedded);
+  const store = new PostgresUsersRepository(prisma, pool, !embedded);
   const cacheEntries = options.cacheEntries ?? DEFAULT_CACHE_ENTRIES;
   // The embedded database belongs to this process alone, so only its own writes can change it.
   const changes: UserChanges | undefined =
@@ -142,6 +112,32 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       return closing;
     },
   };
+}
+
+/** The bounded pg pool Prisma (writes) and the hot read share. `server`: a real PostgreSQL, not PGlite. */
+export function createPool(url: string, max: number, server: boolean): Pool {
+  return new Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: DATABASE_TIMEOUT_MS,
+    query_timeout: DATABASE_TIMEOUT_MS,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    application_name: 'hello-app',
+    // The server cancels what the client stopped waiting for; PGlite has one session and no such setting to spare.
+    ...(server ? { statement_timeout: DATABASE_TIMEOUT_MS } : {}),
+  });
+}
+
+/** Prisma over the pool, its statements prepared once per connection when `prepared`. */
+export function createPrismaClient(pool: Pool, prepared: boolean): PrismaClient {
+  return new PrismaClient({
+    adapter: new PrismaPg(pool, prepared ? { statementNameGenerator: statementNames() } : {}),
+    // Any other format makes Prisma capture a stack trace (`new Error()`) on every call, to point at the caller in
+    // an error message; that cost every write about as much CPU as the whole HTTP body parsing (bench/RESULTS.md).
+    // Its errors reach only our logs, which name the request instead.
+    errorFormat: 'minimal',
+  });
 }
 
 /**

@@ -4,8 +4,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Client, type Notification } from 'pg';
 import type { Logger } from 'pino';
 
-/** The channel the `users_notify_change` trigger notifies (prisma/migrations/*_notify_user_changes). */
-export const USER_CHANGES_CHANNEL = 'users_changed';
+/**
+ * The channel the `users_notify_changed_keys` trigger notifies once per statement, with the changed keys as a JSON
+ * array, or an empty payload for "anything may have changed" (prisma/migrations/*_notify_user_changes_per_statement).
+ */
+export const USER_CHANGES_CHANNEL = 'users_changed_keys';
 
 /** `key` is the changed user's lower-cased username; undefined means "anything may have changed". */
 export type ChangeListener = (key: string | undefined) => void;
@@ -75,7 +78,7 @@ export function listenForUserChanges(
     client.on('error', lost);
     client.on('end', () => lost(new Error('connection ended')));
     client.on('notification', (message: Notification) => {
-      if (message.channel === USER_CHANGES_CHANNEL) emit(message.payload ? message.payload : undefined);
+      if (message.channel === USER_CHANGES_CHANNEL) for (const key of changedKeys(message.payload)) emit(key);
     });
     const onAbort = () => lost(undefined);
     stop.signal.addEventListener('abort', onAbort);
@@ -128,4 +131,16 @@ export function listenForUserChanges(
       await running;
     },
   };
+}
+
+/** The keys a notification names; `[undefined]` ("anything may have changed") when it names none it can read. */
+export function changedKeys(payload: string | undefined): (string | undefined)[] {
+  if (!payload) return [undefined];
+  try {
+    const keys: unknown = JSON.parse(payload);
+    if (Array.isArray(keys) && keys.every((key) => typeof key === 'string')) return keys as string[];
+  } catch {
+    // Not the trigger's format: fall through to the safe answer.
+  }
+  return [undefined];
 }

@@ -1,69 +1,73 @@
-// The users repository over PostgreSQL: Prisma writes (one upsert statement), the one hot read goes straight to the
-// adapter's own pg pool as a prepared statement, and connection failures become DatabaseUnavailable.
+// The users repository over PostgreSQL: concurrent writes coalesce into one Prisma statement per batch, the one hot
+// read goes straight to the adapter's own pg pool, and connection failures become DatabaseUnavailable.
 import type { Pool } from 'pg';
 import { Prisma, type PrismaClient } from '../prisma/generated/client';
 import { isDatabaseUnavailable } from './database-failures';
-import { DatabaseUnavailable } from './errors';
+import { DatabaseUnavailable, ValidationError } from './errors';
 import type { IsoDate, UsersRepository } from './users';
-
-/**
- * How the hot read is made. `prepared`: a named statement on the pool, parsed and planned once per connection
- * (the fastest; bench/RESULTS.md). `unnamed`: the same SQL re-parsed each time, for the embedded database, whose
- * connections share one session. `prisma`: `findUnique`, kept for measuring.
- */
-export type HotRead = 'prepared' | 'unnamed' | 'prisma';
+import { IsoDateSchema, USERNAME_PATTERN } from './validation';
+import { type BatchRow, WriteBatches } from './write-batches';
 
 /** Formats in SQL, so the read never goes through a JavaScript Date and its time zone. */
 export const FIND_DATE_OF_BIRTH_SQL = `SELECT to_char("date_of_birth", 'YYYY-MM-DD') FROM "users" WHERE "username" = $1`;
 const FIND_STATEMENT_NAME = 'hello_find_date_of_birth';
 
 /**
- * How a date of birth is written, both through Prisma. `raw`: the upsert below as a `$executeRaw` tagged template
- * (the cheapest: Prisma's client-side query planning for `upsert` costs about twice the CPU of the whole pg round
- * trip; bench/RESULTS.md). `upsert`: Prisma's `user.upsert`, which sends the same kind of INSERT ... ON CONFLICT,
- * kept for measuring.
+ * Rows per write statement. Each batch's change notification carries its keys as a JSON array (the
+ * `users_notify_change` trigger); 100 keys of at most 64 letters fit PostgreSQL's 8,000-byte payload
+ * (100 × (64 + 4) + 2 bytes), so the service's own batches never fall back to "everything changed".
  */
-export type WriteWith = 'raw' | 'upsert';
+export const MAX_BATCH_ROWS = 100;
+
+/** Write batches committing at once (bench/RESULTS.md). */
+const BATCHES_IN_FLIGHT = 1;
 
 /**
- * The write: one INSERT ... ON CONFLICT DO UPDATE, so concurrent PUTs for one user never fail with a unique
- * violation. `updated_at` is the database's clock, as the column's default is. The date travels as its text and is
- * cast in SQL, so it never goes through a JavaScript Date and its time zone.
+ * The write: one INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE for the whole batch, so it commits or fails
+ * as one, and concurrent batches of other instances never fail with a unique violation. The keys are distinct
+ * (WriteBatches keeps one row per key), as ON CONFLICT DO UPDATE requires. `updated_at` is the database's clock, as
+ * the column's default is. Dates travel as text and are cast in SQL, never through a JavaScript Date and its time
+ * zone. One text for any batch size, so it is parsed and planned once per connection.
  */
-export function saveStatement(key: string, dateOfBirth: IsoDate): Prisma.Sql {
+export function saveBatchStatement(rows: readonly BatchRow[]): Prisma.Sql {
+  const keys = rows.map((row) => row.key);
+  const dates = rows.map((row) => row.dateOfBirth);
   return Prisma.sql`INSERT INTO "users" ("username", "date_of_birth", "updated_at")
-VALUES (${key}, ${dateOfBirth}::date, CURRENT_TIMESTAMP)
+SELECT "key", "date"::date, CURRENT_TIMESTAMP FROM unnest(${keys}::text[], ${dates}::text[]) AS "rows" ("key", "date")
 ON CONFLICT ("username") DO UPDATE SET "date_of_birth" = EXCLUDED."date_of_birth", "updated_at" = EXCLUDED."updated_at"`;
 }
-
-/** The write's SQL text with `$1` (username key) and `$2` (date), for the benchmark's ceiling to send the same. */
-export const SAVE_DATE_OF_BIRTH_SQL = saveStatement('', '').text;
 
 function unavailableOr(error: unknown): unknown {
   return isDatabaseUnavailable(error) ? new DatabaseUnavailable(error) : error;
 }
 
-/** `2001-02-03` as Prisma's value for a `@db.Date` column: that day's UTC midnight. */
-function toDateColumn(date: IsoDate): Date {
-  return new Date(`${date}T00:00:00.000Z`);
-}
-
 export class PostgresUsersRepository implements UsersRepository {
+  private readonly batches: WriteBatches;
+
+  /**
+   * @param preparedReads the hot read as a named statement, parsed and planned once per connection (the fastest;
+   *   bench/RESULTS.md), or re-parsed each time for the embedded database, whose connections share one session.
+   * @param batchesInFlight write batches committing at once.
+   */
   constructor(
-    private readonly prisma: PrismaClient,
+    prisma: PrismaClient,
     private readonly pool: Pool,
-    private readonly hotRead: HotRead = 'prepared',
-    private readonly writeWith: WriteWith = 'raw',
-  ) {}
+    private readonly preparedReads: boolean,
+    batchesInFlight = BATCHES_IN_FLIGHT,
+  ) {
+    this.batches = new WriteBatches(
+      async (rows) => {
+        await prisma.$executeRaw(saveBatchStatement(rows));
+      },
+      MAX_BATCH_ROWS,
+      batchesInFlight,
+    );
+  }
 
   async findDateOfBirth(key: string): Promise<IsoDate | undefined> {
     try {
-      if (this.hotRead === 'prisma') {
-        const user = await this.prisma.user.findUnique({ where: { username: key }, select: { dateOfBirth: true } });
-        return user?.dateOfBirth.toISOString().slice(0, 10);
-      }
       const result = await this.pool.query<[string]>({
-        ...(this.hotRead === 'prepared' ? { name: FIND_STATEMENT_NAME } : {}),
+        ...(this.preparedReads ? { name: FIND_STATEMENT_NAME } : {}),
         text: FIND_DATE_OF_BIRTH_SQL,
         values: [key],
         rowMode: 'array',
@@ -75,21 +79,22 @@ export class PostgresUsersRepository implements UsersRepository {
   }
 
   async saveDateOfBirth(key: string, dateOfBirth: IsoDate): Promise<void> {
+    // A row the database would refuse must never reach a batch, where it would fail every write beside it.
+    rejectUnstorable(key, dateOfBirth);
     try {
-      if (this.writeWith === 'raw') {
-        await this.prisma.$executeRaw(saveStatement(key, dateOfBirth));
-        return;
-      }
-      const value = toDateColumn(dateOfBirth);
-      // Prisma's native upsert (a unique `where` equal to `create`'s key) sends one INSERT ... ON CONFLICT too.
-      await this.prisma.user.upsert({
-        where: { username: key },
-        create: { username: key, dateOfBirth: value },
-        update: { dateOfBirth: value },
-        select: { username: true },
-      });
+      await this.batches.write(key, dateOfBirth);
     } catch (error) {
       throw unavailableOr(error);
     }
   }
+}
+
+/** The column's rules, as the API validated them: a lower-cased username key and a real calendar date. */
+function rejectUnstorable(key: string, dateOfBirth: IsoDate): void {
+  const errors = [];
+  if (!USERNAME_PATTERN.test(key) || key !== key.toLowerCase())
+    errors.push({ field: 'key', message: 'must be a username lower-cased' });
+  const date = IsoDateSchema.safeParse(dateOfBirth);
+  if (!date.success) errors.push({ field: 'dateOfBirth', message: date.error.issues[0]!.message });
+  if (errors.length > 0) throw new ValidationError(errors);
 }
