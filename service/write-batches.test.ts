@@ -77,6 +77,20 @@ describe('write batches', () => {
     await expect(next).resolves.toBeUndefined();
   });
 
+  it('writes waiting behind a batch that failed as unreachable fail with it at once, and are never sent', async () => {
+    const { batches, commit } = recorder();
+    const unreachable = new Error('connection refused');
+    const queue = new WriteBatches(commit, 100, 1, (error) => error === unreachable);
+    const first = queue.write('alice', '2001-01-01');
+    await turn();
+    const waiting = queue.write('bob', '2001-01-01');
+    batches[0]!.fail(unreachable);
+    await expect(first).rejects.toBe(unreachable);
+    await expect(waiting).rejects.toBe(unreachable);
+    await turn();
+    expect(batches).toHaveLength(1);
+  });
+
   it('a commit that throws before returning a promise fails its batch the same way', async () => {
     const error = new Error('bad statement');
     const queue = new WriteBatches(

@@ -40,11 +40,14 @@ export class WriteBatches {
    * @param maxRows rows per statement; the rest wait for the next one. Bounds the statement's size and the keys its
    *   change notification carries.
    * @param maxInFlight batches committing at once (each holds a connection of the pool).
+   * @param failsWaiting whether a batch's error says the next batch would fail too (the database is unreachable):
+   *   then the writes waiting behind it fail with it at once, instead of each waiting out a timeout of its own.
    */
   constructor(
     private readonly commit: CommitBatch,
     private readonly maxRows: number,
     private readonly maxInFlight: number,
+    private readonly failsWaiting: (error: unknown) => boolean = () => false,
   ) {}
 
   /** Resolves once a batch holding this write (or a later one to the same key) is committed; rejects as it fails. */
@@ -83,7 +86,10 @@ export class WriteBatches {
       .then(() => this.commit(rows))
       .then(
         () => settle(batch, (waiter) => waiter.resolve()),
-        (error: unknown) => settle(batch, (waiter) => waiter.reject(error)),
+        (error: unknown) => {
+          settle(batch, (waiter) => waiter.reject(error));
+          if (this.failsWaiting(error)) this.failWaiting(error);
+        },
       )
       .finally(() => {
         for (const { key } of rows) this.inFlightKeys.delete(key);
@@ -91,6 +97,13 @@ export class WriteBatches {
         this.schedule();
       });
     return true;
+  }
+
+  /** Fails every waiting write whose key is not in flight; none of them was sent, so none is stored. */
+  private failWaiting(error: unknown): void {
+    const failed = new Map([...this.pending].filter(([key]) => !this.inFlightKeys.has(key)));
+    for (const key of failed.keys()) this.pending.delete(key);
+    settle(failed, (waiter) => waiter.reject(error));
   }
 
   /** Up to `maxRows` waiting writes whose keys are not in flight, first come first; the others keep waiting. */
