@@ -162,6 +162,8 @@ async function measureCase(
   });
 }
 
+const tenths = (value: number) => Math.round(value * 10) / 10;
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -186,8 +188,8 @@ function table(rounds: readonly (readonly Measurement[])[], targets: readonly Ta
       const plain = ratiosTo(PLAIN_CEILING);
       const range = `${Math.min(...plain).toFixed(2)}-${Math.max(...plain).toFixed(2)}`;
       lines.push(
-        `| ${kind} | ${target.name} | ${Math.round(median(runs.map((m) => m.rps)))} | ${median(runs.map((m) => m.p50))} | ` +
-          `${median(runs.map((m) => m.p99))} | ${runs.reduce((n, m) => n + m.failed, 0)} | ` +
+        `| ${kind} | ${target.name} | ${Math.round(median(runs.map((m) => m.rps)))} | ${tenths(median(runs.map((m) => m.p50)))} | ` +
+          `${tenths(median(runs.map((m) => m.p99)))} | ${runs.reduce((n, m) => n + m.failed, 0)} | ` +
           `${Math.round(median(runs.map((m) => m.cpuUs)))} | ${median(plain).toFixed(2)}x | ${range} | ` +
           `${median(ratiosTo(SQL_CEILING)).toFixed(2)}x |`,
       );

@@ -138,7 +138,7 @@ export function changedKeys(payload: string | undefined): (string | undefined)[]
   if (!payload) return [undefined];
   try {
     const keys: unknown = JSON.parse(payload);
-    if (Array.isArray(keys) && keys.every((key) => typeof key === 'string')) return keys as string[];
+    if (Array.isArray(keys) && keys.every((key) => typeof key === 'string')) return keys;
   } catch {
     // Not the trigger's format: fall through to the safe answer.
   }
