@@ -23,6 +23,11 @@ export interface Target {
 
 const ROOT = path.resolve(__dirname, '..');
 
+/** The service with one lever switched (bench/service-variant.ts reads the variables). */
+function variant(name: string, description: string, env: Record<string, string>, database?: DatabaseKind): Target {
+  return { name, description, entry: 'bench/service-variant.ts', env, ...(database ? { database } : {}) };
+}
+
 export const TARGETS: readonly Target[] = [
   {
     name: 'plain-ceiling',
@@ -43,61 +48,43 @@ export const TARGETS: readonly Target[] = [
     entry: 'service/main.ts',
     args: ['serve'],
   },
-  {
-    name: 'single-writes',
-    description: "the service with one write statement per request (the service's SQL, one row): no coalescing",
-    entry: 'bench/service-variant.ts',
-    env: { BENCH_WRITE: 'single' },
-  },
-  ...[2, 4].map((n) => ({
-    name: `batches-${n}`,
-    description: `the service with up to ${n} write batches committing at once`,
-    entry: 'bench/service-variant.ts',
-    env: { BENCH_BATCHES_IN_FLIGHT: String(n) },
-  })),
-  ...[1, 4].map((n) => ({
-    name: `no-trigger-batches-${n}`,
-    description: `the service with up to ${n} write batches at once, on the plain table (no notification at all)`,
-    entry: 'bench/service-variant.ts',
-    database: 'plain' as const,
-    env: { BENCH_BATCHES_IN_FLIGHT: String(n) },
-  })),
-  {
-    name: 'per-row-trigger',
-    description: 'the service on a database with the previous per-row NOTIFY trigger (no notification it reads)',
-    entry: 'bench/service-variant.ts',
-    database: 'per-row-trigger',
-  },
-  {
-    name: 'no-cache',
-    description: 'the service without the cache (prepared statement read)',
-    entry: 'bench/service-variant.ts',
-    env: { BENCH_CACHE_ENTRIES: '0' },
-  },
-  {
-    name: 'no-cache-unnamed',
-    description: 'the service without the cache, read as an unnamed statement (re-parsed each time)',
-    entry: 'bench/service-variant.ts',
-    env: { BENCH_CACHE_ENTRIES: '0', BENCH_READ: 'unnamed' },
-  },
-  {
-    name: 'no-cache-prisma',
-    description: 'the service without the cache, read with Prisma findUnique',
-    entry: 'bench/service-variant.ts',
-    env: { BENCH_CACHE_ENTRIES: '0', BENCH_READ: 'prisma' },
-  },
-  {
-    name: 'unprepared-writes',
-    description: "the service with Prisma's statements (the write) unnamed, re-parsed each time",
-    entry: 'bench/service-variant.ts',
-    env: { BENCH_PRISMA_STATEMENTS: 'unnamed' },
-  },
-  {
-    name: 'upsert-writes',
-    description: "the service writing with Prisma's user.upsert, one per request",
-    entry: 'bench/service-variant.ts',
-    env: { BENCH_WRITE: 'upsert' },
-  },
+  variant(
+    'single-writes',
+    "the service with one write statement per request (the service's SQL, one row): no coalescing",
+    { BENCH_WRITE: 'single' },
+  ),
+  ...[2, 4].map((n) =>
+    variant(`batches-${n}`, `the service with up to ${n} write batches committing at once`, {
+      BENCH_BATCHES_IN_FLIGHT: String(n),
+    }),
+  ),
+  ...[1, 4].map((n) =>
+    variant(
+      `no-trigger-batches-${n}`,
+      `the service with up to ${n} write batches at once, on the plain table (no notification at all)`,
+      { BENCH_BATCHES_IN_FLIGHT: String(n) },
+      'plain',
+    ),
+  ),
+  variant(
+    'per-row-trigger',
+    'the service on a database with the previous per-row NOTIFY trigger (no notification it reads)',
+    {},
+    'per-row-trigger',
+  ),
+  variant('no-cache', 'the service without the cache (prepared statement read)', { BENCH_CACHE_ENTRIES: '0' }),
+  variant('no-cache-unnamed', 'the service without the cache, read as an unnamed statement (re-parsed each time)', {
+    BENCH_CACHE_ENTRIES: '0',
+    BENCH_READ: 'unnamed',
+  }),
+  variant('no-cache-prisma', 'the service without the cache, read with Prisma findUnique', {
+    BENCH_CACHE_ENTRIES: '0',
+    BENCH_READ: 'prisma',
+  }),
+  variant('unprepared-writes', "the service with Prisma's statements (the write) unnamed, re-parsed each time", {
+    BENCH_PRISMA_STATEMENTS: 'unnamed',
+  }),
+  variant('upsert-writes', "the service writing with Prisma's user.upsert, one per request", { BENCH_WRITE: 'upsert' }),
   {
     name: 'service-quiet',
     description: 'the service as shipped but LOG_LEVEL=warn (no access log line per request)',
