@@ -18,6 +18,8 @@ export interface TestApi {
   readonly app: Express;
   readonly request: ReturnType<typeof supertest>;
   readonly database: Database;
+  /** The URL the service's database was opened with. */
+  readonly databaseUrl: string;
   readonly metrics: HttpMetrics;
   readonly lifecycle: Lifecycle;
   /** Every JSON log line written so far. */
@@ -73,6 +75,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     app,
     request: supertest(app),
     database,
+    databaseUrl: url,
     metrics,
     lifecycle,
     logs,
