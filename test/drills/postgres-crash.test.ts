@@ -8,6 +8,7 @@ import { query } from '../support/database';
 import { type OwnPostgres, startOwnPostgres } from '../support/own-postgres';
 import { freePort } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
+import { recordFigures } from './figures';
 import { sleep, startLoad } from './load';
 
 jest.setTimeout(120_000);
@@ -91,6 +92,11 @@ describe('PostgreSQL killed under write load', () => {
     );
     const stored = new Map(rows.map((row) => [row.username, row.date]));
     const lost = [...acknowledged].filter(([key, date]) => stored.get(key) !== date);
+    recordFigures('PostgreSQL crash', `kill -9 under ${CLIENTS} writing clients`, {
+      acknowledged: acknowledged.size,
+      refused503: refused,
+      lost: lost.length,
+    });
     expect(lost).toEqual([]);
   });
 });

@@ -1,11 +1,13 @@
-// A throwaway PostgreSQL cluster of a test's own (initdb into a temp dir, pg_ctl on a free port), for drills that
+// A throwaway PostgreSQL cluster of a test's own (initdb into a temp dir, the server on a free port), for drills that
 // crash the server: the shared one is never touched. Removed with its data when stopped.
-import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { chownSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { withConnection } from './database';
 import { freePort } from './prometheus';
+import { waitFor } from './wait-for';
 
 const run = promisify(execFile);
 
@@ -14,16 +16,28 @@ export interface OwnPostgres {
   readonly url: string;
   /** kill -9 of the postmaster and every backend at once: a crash, no shutdown checkpoint. */
   crash(): Promise<void>;
-  /** Starts the cluster again on the same port (crash recovery replays the WAL) and waits until it accepts. */
+  /** Starts the server again on the same port (crash recovery replays the WAL) and waits until it accepts. */
   start(): Promise<void>;
   /** Stops the cluster and removes its directory. */
   remove(): Promise<void>;
 }
 
-/** PostgreSQL's server binaries: PG_BIN, or where `pg_config --bindir` says. */
+/** PostgreSQL's server binaries: PG_BIN, where `pg_config --bindir` says, or Debian's newest /usr/lib/postgresql/N/bin. */
 async function binDir(): Promise<string> {
-  if (process.env.PG_BIN) return process.env.PG_BIN;
-  return (await run('pg_config', ['--bindir'])).stdout.trim();
+  const candidates = [process.env.PG_BIN];
+  candidates.push(
+    await run('pg_config', ['--bindir']).then(
+      (r) => r.stdout.trim(),
+      () => undefined,
+    ),
+  );
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian))
+    for (const version of readdirSync(debian).sort((a, b) => Number(b) - Number(a)))
+      candidates.push(path.join(debian, version, 'bin'));
+  const found = candidates.find((dir) => dir && existsSync(path.join(dir, 'initdb')));
+  if (!found) throw new Error('no PostgreSQL server binaries (initdb): install the server package or set PG_BIN');
+  return found;
 }
 
 /** initdb and postgres refuse to run as root: as root, they run as the `postgres` user, which owns the directory. */
@@ -44,34 +58,64 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   const exec = (tool: string, args: string[]) => run(...asServerUser(path.join(bin, tool), args));
   // Durable as production runs it: fsync and synchronous commit stay on (initdb's defaults).
   await exec('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-instructions']);
+  const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  // The server is this process's child (not pg_ctl's, which would leave it to PID 1): once killed it is reaped here,
+  // so no zombie keeps its PID alive in the eyes of the next start's postmaster.pid check.
+  let exited: Promise<void> = Promise.resolve();
+  const postmasterPid = () => Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const start = async () => {
-    await exec('pg_ctl', [
-      'start',
-      '-w',
+    const log = openSync(path.join(dir, 'server.log'), 'a');
+    const [file, args] = asServerUser(path.join(bin, 'postgres'), [
       '-D',
       data,
-      '-l',
-      path.join(dir, 'server.log'),
-      '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
     ]);
+    const child = spawn(file, args, { stdio: ['ignore', log, log] });
+    closeSync(log);
+    let gone = false;
+    exited = new Promise((resolve) =>
+      child.once('exit', () => {
+        gone = true;
+        resolve();
+      }),
+    );
+    // Crash recovery replays the WAL first: allow it time on a loaded machine.
+    await waitFor(
+      'the own PostgreSQL to accept connections',
+      async () => {
+        if (gone) throw new Error(`postgres exited: ${readFileSync(path.join(dir, 'server.log'), 'utf8')}`);
+        return withConnection(url, () => Promise.resolve(true));
+      },
+      { timeoutMs: 60_000, everyMs: 100, retryErrors: true },
+    );
   };
   await start();
   return {
-    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    url,
     async crash() {
-      const postmaster = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const postmaster = postmasterPid();
       const { stdout } = await run('pgrep', ['-P', String(postmaster)]).catch(() => ({ stdout: '' }));
       const pids = [postmaster, ...stdout.split('\n').filter(Boolean).map(Number)];
       for (const pid of pids) process.kill(pid, 'SIGKILL');
-      // Wait until every one of them is gone, so the restart finds no old shared memory in use.
+      await exited;
+      // Backends are reaped elsewhere (or linger as zombies, which hold no shared memory).
       for (const pid of pids) {
         while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
     start,
     async remove() {
-      await exec('pg_ctl', ['stop', '-m', 'immediate', '-D', data]).catch(() => undefined);
+      try {
+        process.kill(postmasterPid(), 'SIGQUIT'); // immediate shutdown: the data is thrown away next
+        await exited;
+      } catch {
+        // Not running.
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };
