@@ -14,10 +14,10 @@ const FIND_STATEMENT_NAME = 'hello_find_date_of_birth';
 
 /**
  * Rows per write statement. Each batch's change notification carries its keys as a JSON array (the
- * `users_notify_change` trigger); 100 keys of at most 64 letters fit PostgreSQL's 8,000-byte payload
+ * `users_notify_changed_keys` trigger); 100 keys of at most 64 letters fit PostgreSQL's 8,000-byte payload
  * (100 × (64 + 4) + 2 bytes), so the service's own batches never fall back to "everything changed".
  */
-export const MAX_BATCH_ROWS = 100;
+const MAX_BATCH_ROWS = 100;
 
 /** Write batches committing at once (bench/RESULTS.md). */
 const BATCHES_IN_FLIGHT = 1;
