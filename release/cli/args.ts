@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES, seconds } from '../../cdk8s/environments';
-import { imageSchema, versionSchema } from '../../cdk8s/release-record';
+import { actorSchema, imageSchema, reasonSchema, versionSchema } from '../../cdk8s/release-record';
 
 export const USAGE = `usage: release <command> [options]
   deploy   --env dev --image <repository>@sha256:<digest> [--version <tag>]
@@ -35,7 +35,7 @@ const common = {
   gitops: z.string().min(1).default(DEFAULT_GITOPS),
   branch: z.string().min(1).optional(),
   json: z.boolean().default(false),
-  actor: z.string().max(200).optional(),
+  actor: actorSchema.optional(),
 };
 
 const command = z.discriminatedUnion('command', [
@@ -62,7 +62,7 @@ const command = z.discriminatedUnion('command', [
     command: z.literal('rollback'),
     env,
     to: imageSchema.optional(),
-    reason: z.string().min(1, 'give the reason for the rollback').max(2000),
+    reason: reasonSchema.pipe(z.string().min(1, 'give the reason for the rollback')),
     ...common,
   }),
   z.strictObject({ command: z.literal('status'), ...common }),
@@ -117,10 +117,7 @@ export function parseCommand(argv: readonly string[], environment: NodeJS.Proces
   if (name === 'verify' && values.prometheusUrl === undefined && environment.PROMETHEUS_URL)
     values.prometheusUrl = environment.PROMETHEUS_URL;
   if (values.actor === undefined && environment.GITHUB_ACTIONS)
-    values.actor =
-      `github-actions ${environment.GITHUB_REPOSITORY ?? ''} run ${environment.GITHUB_RUN_ID ?? ''} by ${environment.GITHUB_ACTOR ?? ''}`
-        .replace(/\s+/g, ' ')
-        .trim();
+    values.actor = `github-actions ${environment.GITHUB_REPOSITORY ?? ''} run ${environment.GITHUB_RUN_ID ?? ''} by ${environment.GITHUB_ACTOR ?? ''}`;
   const result = command.safeParse(values);
   if (!result.success) {
     throw new UsageError(
