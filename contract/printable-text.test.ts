@@ -16,9 +16,7 @@ test('any text becomes one line with no control, separator or bidi character, tr
 });
 
 test('printable one-line text is kept as written', () => {
-  fc.assert(
-    fc.property(fc.stringMatching(/^[!-~]+( [!-~]+)*$/), (text) => expect(printableLine(text)).toBe(text)),
-  );
+  fc.assert(fc.property(fc.stringMatching(/^[!-~]+( [!-~]+)*$/), (text) => expect(printableLine(text)).toBe(text)));
 });
 
 test.each([

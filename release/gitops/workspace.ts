@@ -55,7 +55,12 @@ export class Workspace {
 
   static async open(options: WorkspaceOptions): Promise<Workspace> {
     const ws = await Workspace.create(options);
-    ws.synced = await ws.head();
+    try {
+      ws.synced = await ws.head();
+    } catch (e) {
+      await ws.dispose();
+      throw e;
+    }
     return ws;
   }
 

@@ -93,7 +93,7 @@ describe('a symlink in the gitops repository', () => {
   });
 });
 
-test("main force-pushed to an unrelated history while the tool pushes: exit 2, nothing replayed onto it", async () => {
+test('main force-pushed to an unrelated history while the tool pushes: exit 2, nothing replayed onto it', async () => {
   // On the tool's first push, the remote's main is replaced by an orphan commit (as a force-push would).
   await hook(
     'pre-receive',
@@ -116,14 +116,16 @@ git update-ref refs/heads/main "$orphan"
   expect(await remote.subjects()).toEqual(['orphan']);
 });
 
-test('a run killed mid-push leaves its workspace; the next run removes it and keeps the live run\'s', async () => {
+test("a run killed mid-push leaves its workspace; the next run removes it and keeps the live run's", async () => {
   // Every push waits in the remote's hook until the test lets it through.
   const go = join(remote.root, 'go');
   await hook('pre-receive', `touch "${remote.root}/pushing-$$"\nwhile [ ! -f "${go}" ]; do sleep 0.1; done\n`);
   const pushing = async (n: number) =>
-    waitFor(`${n} push(es) waiting in the hook`, async () =>
-      (await readdir(remote.root)).filter((f) => f.startsWith('pushing-')).length >= n,
-    { timeoutMs: 120_000, everyMs: 100 });
+    waitFor(
+      `${n} push(es) waiting in the hook`,
+      async () => (await readdir(remote.root)).filter((f) => f.startsWith('pushing-')).length >= n,
+      { timeoutMs: 120_000, everyMs: 100 },
+    );
 
   const killed = cli.start(['deploy', '--env', 'dev', '--image', fresh, '--gitops', remote.url]);
   await pushing(1);
@@ -156,7 +158,10 @@ test('the guard removes the workspace of a killed run when it starts', async () 
   try {
     await hook('pre-receive', 'sleep 60\n');
     const killed = cli.start(['deploy', '--env', 'dev', '--image', fresh, '--gitops', remote.url]);
-    await waitFor('a workspace', async () => (await cli.workspaces()).length === 1, { timeoutMs: 120_000, everyMs: 100 });
+    await waitFor('a workspace', async () => (await cli.workspaces()).length === 1, {
+      timeoutMs: 120_000,
+      everyMs: 100,
+    });
     const [stale] = await cli.workspaces();
     process.kill(-killed.child.pid!, 'SIGKILL');
     await killed.done;

@@ -35,7 +35,17 @@ const trailerKeys = async () =>
     .map((l) => l.slice(0, l.indexOf(':')));
 
 test('an --actor with a blank line and a Signed-off-by line forges no trailer and is recorded as one line', async () => {
-  const run = await cli.run(['deploy', '--env', 'dev', '--image', image('next'), '--gitops', remote.url, '--actor', FORGED]);
+  const run = await cli.run([
+    'deploy',
+    '--env',
+    'dev',
+    '--image',
+    image('next'),
+    '--gitops',
+    remote.url,
+    '--actor',
+    FORGED,
+  ]);
   recordFigures('release: hostile text', '--actor forging a trailer', {
     exit: String(run.code),
     'Signed-off-by trailers': (await git(remote.url, 'log', '-1', '--format=%(trailers:key=Signed-off-by)', 'main'))
@@ -52,7 +62,17 @@ test('an --actor with a blank line and a Signed-off-by line forges no trailer an
 
 test('a --reason with terminal escapes is stored and printed later as printable text only', async () => {
   const summary = join(cli.tmp, 'summary.md');
-  const rollback = await cli.run(['rollback', '--env', 'dev', '--reason', ESCAPES, '--gitops', remote.url, '--actor', 'drill']);
+  const rollback = await cli.run([
+    'rollback',
+    '--env',
+    'dev',
+    '--reason',
+    ESCAPES,
+    '--gitops',
+    remote.url,
+    '--actor',
+    'drill',
+  ]);
   expect(rollback.code).toBe(0);
   expect(await trailerKeys()).toEqual(TOOL_TRAILERS);
   const stored = await remote.record('dev');
@@ -66,7 +86,7 @@ test('a --reason with terminal escapes is stored and printed later as printable 
   const written = await readFile(summary, 'utf8');
   recordFigures('release: hostile text', '--reason with terminal escapes, printed by a later run', {
     exit: String(later.code),
-    'control bytes printed': [...later.stdout + later.stderr].filter((c) => CONTROL.test(c)).length,
+    'control bytes printed': [...(later.stdout + later.stderr)].filter((c) => CONTROL.test(c)).length,
   });
   expect(later.code).toBe(1);
   expect(later.stdout).toContain('cleared Signed-off-by: Mallory');

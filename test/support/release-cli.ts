@@ -38,8 +38,8 @@ export async function releaseCli(): Promise<ReleaseCli> {
       });
       let stdout = '';
       let stderr = '';
-      child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       const done = new Promise<CliRun>((r) => child.on('close', (code) => r({ code, stdout, stderr })));
       return { child, done };
     },
@@ -51,4 +51,4 @@ export async function releaseCli(): Promise<ReleaseCli> {
 }
 
 /** Control characters other than the newline ending a line: what must never reach a terminal or a log. */
-export const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+export const CONTROL = /(?!\n)\p{Cc}/u;
