@@ -1,7 +1,7 @@
 // Drill: the release CLI against a gitops repository in a hostile state — symlinks that lead out of the workspace,
 // a history force-replaced while the tool pushes, a run killed mid-push — and a 10 KB repository name. Each is
 // refused (or cleaned up) with a clear message and nothing outside the workspace or on the remote changes.
-import { cp, mkdir, readdir, readFile, rm, symlink, writeFile, chmod } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { image, record } from '../release/fixtures';
 import { createGitopsRemote, git, type GitopsRemote } from '../support/git-repos';
@@ -9,7 +9,7 @@ import { KubeApiDouble } from '../support/kube-api-double';
 import { releaseCli, type ReleaseCli } from '../support/release-cli';
 import { waitFor } from '../support/wait-for';
 import { runGuardProcess } from '../guard/guard-process';
-import { recordFigures } from './figures';
+import { mib, recordFigures } from './figures';
 
 jest.setTimeout(240_000);
 
@@ -37,6 +37,14 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
     if (e.isFile()) files[join(e.parentPath, e.name)] = await readFile(join(e.parentPath, e.name), 'utf8');
   }
   return files;
+}
+
+/** Bytes of the files under a folder. */
+async function size(dir: string): Promise<number> {
+  let bytes = 0;
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true }))
+    if (e.isFile()) bytes += (await stat(join(e.parentPath, e.name))).size;
+  return bytes;
 }
 
 /** Commits `link` (a path in the repository) as a symlink to `target`, replacing what was there. */
@@ -72,7 +80,7 @@ describe('a symlink in the gitops repository', () => {
       (o: string) => o,
       image('other', 'registry.example.com/other'),
     ],
-  ])('%s: refused before any write, nothing outside changes, nothing pushed', async (_name, link, target, img) => {
+  ])('%s: refused before any write, nothing outside changes, nothing pushed', async (name, link, target, img) => {
     const outside = join(remote.root, 'outside', 'gitops', 'dev');
     await mkdir(join(outside, '..'), { recursive: true });
     const seed = await remote.clone('seed');
@@ -83,12 +91,17 @@ describe('a symlink in the gitops repository', () => {
 
     const run = await deploy(img);
 
-    recordFigures('release: hostile repository', `symlink ${link}`, { exit: String(run.code) });
+    const after = await snapshot(join(outside, '..'));
+    recordFigures('release: hostile repository', `symlink: ${name}`, {
+      exit: String(run.code),
+      'files changed outside': Object.keys(after).filter((f) => after[f] !== before[f]).length,
+      'commits pushed': (await git(remote.url, 'rev-list', '--count', `${head}..main`)) || '0',
+    });
     expect(run.stdout).toMatch(/symlink/);
     expect(run.stdout).toContain(link);
     expect(run.stdout).not.toContain('undefined');
     expect(run.code).toBe(1);
-    expect(await snapshot(join(outside, '..'))).toEqual(before);
+    expect(after).toEqual(before);
     expect(await remote.head()).toBe(head);
   });
 });
@@ -132,6 +145,7 @@ test("a run killed mid-push leaves its workspace; the next run removes it and ke
   const [stale] = await cli.workspaces();
   process.kill(-killed.child.pid!, 'SIGKILL');
   expect((await killed.done).code).toBeNull();
+  const staleSize = await size(join(cli.tmp, stale!));
   expect(await cli.workspaces()).toEqual([stale]);
 
   const live = cli.start(['deploy', '--env', 'dev', '--image', fresh, '--gitops', remote.url]);
@@ -143,6 +157,7 @@ test("a run killed mid-push leaves its workspace; the next run removes it and ke
   await writeFile(go, '');
   const finished = await live.done;
   recordFigures('release: hostile repository', 'run killed mid-push', {
+    'stale workspace': `${mib(staleSize)} MiB`,
     'stale workspaces after the next run': left.filter((w) => w === stale).length,
     'live run': `exit ${finished.code}`,
   });
@@ -173,7 +188,11 @@ test('the guard removes the workspace of a killed run when it starts', async () 
     try {
       await guard.waitForLine((l) => l.msg === 'release guard started', 120_000);
       // The guard's own reconcile may have opened a workspace by now: only the killed run's must be gone.
-      expect(await cli.workspaces()).not.toContain(stale);
+      const left = await cli.workspaces();
+      recordFigures('release: hostile repository', 'guard starts after a killed run', {
+        'stale workspaces after its start': left.filter((w) => w === stale).length,
+      });
+      expect(left).not.toContain(stale);
     } finally {
       guard.child.kill('SIGTERM');
       await guard.exited;
