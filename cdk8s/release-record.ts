@@ -59,7 +59,7 @@ export const ACTOR_LIMIT = 200;
 export const HISTORY_LIMIT = 200;
 
 /** Free text bound for a record: one printable line (contract/printable-text.ts) of at most `limit` characters. */
-export const textSchema = (limit: number) => z.string().transform(printableLine).pipe(z.string().max(limit));
+const textSchema = (limit: number) => z.string().transform(printableLine).pipe(z.string().max(limit));
 export const reasonSchema = textSchema(REASON_LIMIT);
 export const actorSchema = textSchema(ACTOR_LIMIT);
 

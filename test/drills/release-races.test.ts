@@ -82,3 +82,29 @@ test(`${RUNS} simultaneous deploys of one build: one writes, the others exit 0 s
   expect(dev.current?.image).toBe(build);
   expect(dev.history.filter((h) => h.action === 'deploy' && h.image === build)).toHaveLength(1);
 });
+
+test(`${RUNS} simultaneous deploys of different builds: each is decided again until it lands, none lost`, async () => {
+  const base = await remote.head();
+  const builds = Array.from({ length: RUNS }, (_, k) => image(`build-${k}`));
+  const runs = await Promise.all(
+    builds.map((build, k) =>
+      cli.run(['deploy', '--env', 'dev', '--image', build, '--gitops', remote.url, '--actor', `run ${k}`]),
+    ),
+  );
+  const commits = (await git(remote.url, 'rev-list', `${base}..main`)).split('\n').filter(Boolean);
+  const dev = await remote.record('dev');
+  const deploys = dev.history.filter((h) => h.action === 'deploy' && builds.includes(h.image));
+  recordFigures('release: races', `${RUNS} simultaneous deploys of different builds`, {
+    exits: runs.map((r) => r.code).join(' '),
+    'commits landed': commits.length,
+    'lost races re-decided': runs.map((r) => /after (\d+) lost race/.exec(r.stdout)?.[1] ?? '0').join(' '),
+  });
+  expect({ codes: runs.map((r) => r.code), outcomes: outcomes(runs) }).toMatchObject({
+    codes: Array(RUNS).fill(0),
+  });
+  expect(commits).toHaveLength(RUNS);
+  expect(deploys.map((h) => h.image).sort()).toEqual([...builds].sort());
+  // The record is consistent: what runs is the newest deploy, and its manifests pin that image.
+  expect(dev.current?.image).toBe(deploys.at(-1)?.image);
+  expect(await remote.file('gitops/dev/deployment-hello-app.yaml')).toContain(dev.current!.image);
+});
