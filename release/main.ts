@@ -16,6 +16,9 @@ import { runGuard } from './guard/main';
 import { appendJobSummary } from './report/job-summary';
 import { actionText } from './report/text-report';
 
+/** A wrong command line: the "could not decide" code, so a pipeline never reads a typo as a failed gate. */
+const EXIT_USAGE = 2;
+
 function run(cmd: Exclude<Command, { command: 'help' }>): Promise<ActionResult> {
   const ctx: ReleaseContext = {
     gitops: cmd.gitops,
@@ -57,7 +60,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`release: ${e.message}\n\n${USAGE}\n`);
-    return 1;
+    return EXIT_USAGE;
   }
   if (cmd.command === 'help') {
     process.stdout.write(`${USAGE}\n`);

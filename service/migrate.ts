@@ -199,7 +199,7 @@ function isConnectionFailure(error: unknown): boolean {
 
 /**
  * The `migrate` command (`args` are the words after `migrate`). Exit codes: 0 done / up to date, 1 refused,
- * failed, pending or unreachable, 2 bad usage.
+ * failed, pending or unreachable, 2 bad usage; `--help` prints the usage and exits 0.
  */
 export async function migrateCommand(
   args: string[],
@@ -214,6 +214,10 @@ export async function migrateCommand(
     return 2;
   }
   const command = parsed.command;
+  if (command.mode === 'help') {
+    process.stdout.write(`${MIGRATE_USAGE}\n`);
+    return 0;
+  }
   // Without DATABASE_URL the command works on the embedded database, as `serve` would.
   const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres(options.dataDir, logger);
   const url = options.databaseUrl ?? embedded!.url;
