@@ -1,8 +1,5 @@
 // The Hello API for HTTP tests: a fresh migrated PostgreSQL database through the real data layer, an app with an
 // injected clock and its log lines captured, and the supertest agent to call it.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import supertest from 'supertest';
@@ -53,7 +50,6 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   }
   const database = await openDatabase({
     databaseUrl: url,
-    dataDir: mkdtempSync(path.join(tmpdir(), 'hello-http-')),
     logger,
   });
   let now = new Date(options.now ?? '2024-06-15T12:00:00Z');
