@@ -70,7 +70,7 @@ const command = z.discriminatedUnion('command', [
   z.strictObject({ command: z.literal('help') }),
 ]);
 export type Command = z.infer<typeof command>;
-const COMMAND_NAMES: readonly string[] = command.options.map((o) => o.shape.command.value);
+export const COMMAND_NAMES: readonly string[] = command.options.map((o) => o.shape.command.value);
 
 const STRING_OPTIONS = [
   'env',
