@@ -4,13 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { GUARD_COMMAND, USAGE } from '../../release/cli/args';
 import { GUARD_USAGE } from '../../release/guard/guard-args';
+import { childEnv } from '../support/child-env';
 
 const ROOT = resolve(__dirname, '../..');
 
 function release(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'release/main.ts', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    env: childEnv(),
     encoding: 'utf8',
     timeout: 60_000,
   });

@@ -16,6 +16,7 @@ import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
 import { application, deployment, pod } from './cluster-objects';
 import { image, record } from './fixtures';
+import { childEnv } from '../support/child-env';
 
 jest.setTimeout(180_000);
 
@@ -41,7 +42,7 @@ const ports = { good: 0, bad: 0 };
 function node(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
