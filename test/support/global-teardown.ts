@@ -3,12 +3,14 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_DIR_ENV } from './external-needs';
-import { ORIGINAL_TMPDIR_ENV } from './global-setup';
+import { ORIGINAL_TMPDIR_ENV, TSX_CACHE_LINK } from './global-setup';
 
 export default function globalTeardown(): void {
   const runDir = process.env[RUN_DIR_ENV];
   if (!runDir) return;
-  const left = readdirSync(join(runDir, 'tmp')).sort();
+  const left = readdirSync(join(runDir, 'tmp'))
+    .filter((entry) => entry !== TSX_CACHE_LINK)
+    .sort();
   rmSync(runDir, { recursive: true, force: true });
   const original = process.env[ORIGINAL_TMPDIR_ENV];
   if (original) process.env.TMPDIR = original;
