@@ -19,6 +19,9 @@ import { runGuard } from './guard/main';
 import { appendJobSummary } from './report/job-summary';
 import { actionText } from './report/text-report';
 
+/** A wrong command line: the "could not decide" code, so a pipeline never reads a typo as a failed gate. */
+const EXIT_USAGE = 2;
+
 function run(cmd: Exclude<Command, { command: 'help' }>): Promise<ActionResult> {
   const ctx: ReleaseContext = {
     gitops: cmd.gitops,
@@ -61,7 +64,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (!(e instanceof UsageError)) throw e;
     // The message may quote the command line back: each of its lines is printed as printable text only.
     process.stderr.write(`release: ${e.message.split('\n').map(printableLine).join('\n')}\n\n${USAGE}\n`);
-    return 1;
+    return EXIT_USAGE;
   }
   if (cmd.command === 'help') {
     process.stdout.write(`${USAGE}\n`);

@@ -84,7 +84,7 @@ ruleTable<{ name: string; argv: string[]; env?: NodeJS.ProcessEnv; expected: Rec
       argv: ['status', '--env', 'dev'],
       expected: /Unrecognized key.*env|env/,
     },
-    { name: 'an unknown command is refused', argv: ['ship'], expected: /command/ },
+    { name: 'an unknown command is refused by its name', argv: ['ship'], expected: /^unknown command 'ship'$/ },
     { name: '--help asks for the usage', argv: ['--help'], expected: { command: 'help' } },
     { name: '-h asks for the usage', argv: ['-h'], expected: { command: 'help' } },
     { name: 'help is a command of its own', argv: ['help'], expected: { command: 'help' } },

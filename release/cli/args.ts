@@ -17,7 +17,8 @@ export const USAGE = `usage: release <command> [options]
            releases with the same gates and rolls back through git (release guard --help)
   help     this text (also --help, -h)
 common:    [--gitops <path|url>] [--branch <name>] [--json] [--actor <who>]
-exit codes: 0 passed/done, 1 a gate failed or the action was refused, 2 the tool could not decide`;
+exit codes: 0 passed/done, 1 a gate failed or the action was refused, 2 the tool could not decide or the command
+            line is wrong (never 1: a typo must not read as a failed gate, which rolls back)`;
 
 /** The command that runs the guard, with options of its own (release/guard/guard-args.ts). */
 export const GUARD_COMMAND = 'guard';
@@ -69,6 +70,7 @@ const command = z.discriminatedUnion('command', [
   z.strictObject({ command: z.literal('help') }),
 ]);
 export type Command = z.infer<typeof command>;
+export const COMMAND_NAMES: readonly string[] = command.options.map((o) => o.shape.command.value);
 
 const STRING_OPTIONS = [
   'env',
@@ -111,6 +113,7 @@ export function parseCommand(argv: readonly string[], environment: NodeJS.Proces
   if (parsed.values.help === true) return { command: 'help' };
   const [name, ...extra] = parsed.positionals;
   if (!name) throw new UsageError('no command given');
+  if (!COMMAND_NAMES.includes(name)) throw new UsageError(`unknown command '${name}'`);
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
   const values: Record<string, unknown> = { command: name };
   for (const [k, v] of Object.entries(parsed.values)) values[camel(k)] = v;

@@ -207,6 +207,6 @@ test('a 10 KB repository name is refused where the arguments are parsed, naming 
   const run = await deploy(image('long', `registry.example.com/${'a'.repeat(10_000)}`));
   expect(run.stderr).toMatch(/--image: .*longer than 255/);
   expect(run.stdout).toBe('');
-  expect(run.code).toBe(1);
+  expect(run.code).toBe(2); // a wrong command line: never the 1 the workflow reads as "refused, roll back"
   expect(await remote.head()).toBe(head);
 });
