@@ -5,12 +5,14 @@ import pino from 'pino';
 import { applyMigrations } from '../../service/migrate';
 import { runService, type ServiceProcess } from '../process/service-process';
 import { query } from '../support/database';
+import { needs } from '../support/needs';
 import { type OwnPostgres, startOwnPostgres } from '../support/own-postgres';
-import { freePort } from '../support/prometheus';
+import { freePort } from '../support/free-port';
 import { waitFor } from '../support/wait-for';
 import { recordFigures } from './figures';
 import { sleep, startLoad } from './load';
 
+needs('postgresql-server');
 jest.setTimeout(120_000);
 
 const CLIENTS = 32;

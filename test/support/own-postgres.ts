@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { withConnection } from './database';
-import { freePort } from './prometheus';
+import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 
 const run = promisify(execFile);
@@ -22,8 +22,11 @@ export interface OwnPostgres {
   remove(): Promise<void>;
 }
 
-/** PostgreSQL's server binaries: PG_BIN, where `pg_config --bindir` says, or Debian's newest /usr/lib/postgresql/N/bin. */
-async function binDir(): Promise<string> {
+/**
+ * PostgreSQL's server binaries: PG_BIN, where `pg_config --bindir` says, or Debian's newest /usr/lib/postgresql/N/bin;
+ * undefined when none holds initdb.
+ */
+export async function serverBinDir(): Promise<string | undefined> {
   const candidates = [process.env.PG_BIN];
   candidates.push(
     await run('pg_config', ['--bindir']).then(
@@ -35,9 +38,7 @@ async function binDir(): Promise<string> {
   if (existsSync(debian))
     for (const version of readdirSync(debian).sort((a, b) => Number(b) - Number(a)))
       candidates.push(path.join(debian, version, 'bin'));
-  const found = candidates.find((dir) => dir && existsSync(path.join(dir, 'initdb')));
-  if (!found) throw new Error('no PostgreSQL server binaries (initdb): install the server package or set PG_BIN');
-  return found;
+  return candidates.find((dir) => dir && existsSync(path.join(dir, 'initdb')));
 }
 
 /** initdb and postgres refuse to run as root: as root, they run as the `postgres` user, which owns the directory. */
@@ -46,8 +47,11 @@ function asServerUser(file: string, args: string[]): [string, string[]] {
 }
 
 export async function startOwnPostgres(): Promise<OwnPostgres> {
-  const bin = await binDir();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'hello-own-pg-'));
+  const bin = await serverBinDir();
+  if (!bin) throw new Error('no PostgreSQL server binaries (initdb): install the server package or set PG_BIN');
+  // As root the server runs as `postgres`, which must reach its directory: the test run's own TMPDIR is private
+  // (mode 0700), /tmp is not. The directory is removed either way.
+  const dir = mkdtempSync(path.join(process.getuid?.() === 0 ? '/tmp' : os.tmpdir(), 'hello-own-pg-'));
   const data = path.join(dir, 'data');
   if (process.getuid?.() === 0) {
     const { stdout } = await run('id', ['-u', 'postgres']);
