@@ -37,7 +37,7 @@ podman=(podman --runtime runc)
 limits=(--ulimit nofile=1024:1024 --ulimit nproc=4096:4096)
 
 base=${IMAGE_TEST_BASE:-$(bash scripts/image-base.sh)}
-build_options=(--runtime runc --layers --network host "${limits[@]}" --build-arg "NODE_IMAGE=$base")
+build_options=(--runtime runc --format docker --layers --network host "${limits[@]}" --build-arg "NODE_IMAGE=$base")
 [ -r "$ca_file" ] && build_options+=(--secret "id=npm-ca,src=$ca_file")
 
 # Builds one target; prints its wall time. Layers are cached, so a second run rebuilds only what changed.
@@ -70,8 +70,22 @@ echo "image-test: the service image adds ${added_mb} MB to its base (release ima
 constrained=(--rm "${limits[@]}" --read-only --read-only-tmpfs=false --tmpfs /tmp --cap-drop ALL
   --security-opt no-new-privileges)
 export CONTAINER_ENGINE="${podman[*]}" SMOKE_RUN_OPTIONS="${limits[*]} --read-only-tmpfs=false"
-SMOKE_IMAGE=$service_image bash test/pipeline/smoke.sh
-SMOKE_IMAGE=$service_image SMOKE_EMBEDDED=1 bash test/pipeline/smoke.sh
+# Prints smoke.sh's verdict and figures; the service's own log lines only when it fails.
+smoke() {
+  local log
+  log=$(mktemp "${TMPDIR:-/tmp}/image-test-smoke.XXXXXX")
+  if env SMOKE_IMAGE="$service_image" "$@" bash test/pipeline/smoke.sh >"$log" 2>&1; then
+    grep '^smoke: ' "$log" | sed 's/^/image-test: /'
+    rm -f "$log"
+  else
+    tail -n 40 "$log" >&2
+    rm -f "$log"
+    echo "image-test: FAIL: the service image's smoke test" >&2
+    exit 1
+  fi
+}
+smoke
+smoke SMOKE_EMBEDDED=1
 
 # Node trusts the image's RDS CA bundle (NODE_EXTRA_CA_CERTS), so `sslmode=verify-full` can verify an RDS server.
 "${podman[@]}" run "${constrained[@]}" --entrypoint node "$service_image" -e '
