@@ -25,7 +25,7 @@ WORKDIR /app
 # Dependencies first, so this layer is reused until the lockfile or the data model changes. postinstall runs
 # scripts/generate-prisma-client.sh, which needs the schema and the Prisma config.
 COPY package.json package-lock.json prisma.config.ts ./
-COPY scripts/ scripts/
+COPY scripts/generate-prisma-client.sh scripts/
 COPY prisma/schema.prisma prisma/schema.prisma
 # Behind a TLS-inspecting proxy, npm trusts the extra CA certificates of the optional build secret `npm-ca` (a PEM
 # file: `--secret id=npm-ca,src=corporate-ca.pem`). A secret is mounted for this step only and stored in no layer;

