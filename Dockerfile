@@ -81,8 +81,10 @@ COPY --from=build /app/build/runtime ./
 ENV NODE_EXTRA_CA_CERTS=/app/certs/rds-ca-bundle.pem
 # Without DATABASE_URL the service runs the embedded database here: under /tmp, the writable mount a read-only root
 # gets (the Deployment's emptyDir, `docker run --read-only --tmpfs /tmp`); plain `docker run IMAGE` writes it to
-# the container's own /tmp. Mount a volume on it to keep the data.
+# the container's own /tmp. The folder belongs to the service's user, so a volume mounted on it to keep the data
+# starts out writable for that user.
 ENV DATA_DIR=/tmp/hello-data
+RUN mkdir -p "$DATA_DIR" && chown 10001:10001 "$DATA_DIR"
 # A numeric, non-root user with no entry in /etc/passwd: Kubernetes' runAsNonRoot can verify a numeric USER. It is
 # contract/runtime.ts RUN_AS, which the manifests use; test/pipeline/image.test.ts keeps the two equal.
 USER 10001:10001

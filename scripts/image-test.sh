@@ -36,7 +36,7 @@ fi
 podman=(podman --runtime runc)
 limits=(--ulimit nofile=1024:1024 --ulimit nproc=4096:4096)
 # Kubernetes ignores the image's HEALTHCHECK (its probes replace it); podman would need systemd to schedule it.
-no_healthcheck=(--health-cmd none)
+no_healthcheck=(--no-healthcheck)
 
 base=${IMAGE_TEST_BASE:-$(bash scripts/image-base.sh)}
 build_options=(--runtime runc --format docker --layers --network host "${limits[@]}" --build-arg "NODE_IMAGE=$base")

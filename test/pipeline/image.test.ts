@@ -113,11 +113,14 @@ describe('Dockerfile', () => {
     expect(build.indexOf('npm run bundle')).toBeLessThan(build.indexOf('npm prune'));
   });
 
-  test("without DATABASE_URL the service keeps its embedded database under the /tmp mount the pods are given", () => {
+  test('without DATABASE_URL the service keeps its embedded database under the /tmp mount the pods are given', () => {
     const dataDir = inTarget(SERVICE, 'ENV')
       .map((i) => /^DATA_DIR=(\S+)$/.exec(i.args)?.[1])
       .find((v) => v !== undefined);
     expect(dataDir?.startsWith(`${TMP_MOUNT.mountPath}/`)).toBe(true);
+    // Owned by the image's user, so a volume mounted there (`docker run -v data:/tmp/hello-data`) is writable.
+    const chown = inTarget(SERVICE, 'RUN').find((i) => i.args.includes('$DATA_DIR'))?.args;
+    expect(chown).toContain(`chown ${effective(SERVICE, 'USER')} "$DATA_DIR"`);
   });
 
   test('npm trusts the optional npm-ca build secret in the build stage only, and nothing bakes it into a layer', () => {

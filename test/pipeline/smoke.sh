@@ -26,12 +26,13 @@ node_bin=node
 [ -x node_modules/.bin/node ] && node_bin=$PWD/node_modules/.bin/node
 container="hello-smoke-$$"
 pid=
+started=
 database_env=()
 [ -n "$embedded" ] || database_env=(-e "DATABASE_URL=$url")
 
 fail() {
   echo "smoke: FAIL: $*" >&2
-  if [ -n "$image" ]; then "${engine[@]}" logs "$container" 2>&1 | tail -n 20 >&2 || true; fi
+  if [ -n "$started" ] && [ -n "$image" ]; then "${engine[@]}" logs "$container" 2>&1 | tail -n 20 >&2 || true; fi
   exit 1
 }
 cleanup() {
@@ -88,7 +89,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'content-type: applicati
 [ "$code" = 204 ] || fail "PUT /hello/Smoke answered $code, not 204"
 body=$(curl -fs "$base/hello/smoke") || fail "GET /hello/smoke failed"
 case $body in *'"Hello, smoke!'*) ;; *) fail "GET /hello/smoke answered $body" ;; esac
-curl -fs "$base/metrics" | grep -q '^http_requests_total' || fail "/metrics has no http_requests_total"
+# Read whole, then searched: `curl | grep -q` fails under pipefail when grep stops reading before curl is done.
+metrics=$(curl -fs "$base/metrics") || fail "GET /metrics failed"
+grep -q '^http_requests_total' <<<"$metrics" || fail "/metrics has no http_requests_total"
 
 stopping=$(now_ms)
 if [ -n "$image" ]; then
