@@ -62,7 +62,7 @@ echo "image-test: the service image adds ${added_mb} MB to its base (release ima
 # What the service image holds besides node, largest first.
 "${podman[@]}" run --rm "${limits[@]}" "${no_healthcheck[@]}" --entrypoint sh "$service_image" -c \
   'du -sk /app/dist/service/* /app/node_modules/* /app/certs /app/prisma 2>/dev/null | sort -rn | head -n 8' |
-  awk '{ printf "image-test:   %6.1f MB  %s\n", $1 / 1000, $2 }' || true
+  awk '{ printf "image-test:   %6.1f MB  %s\n", $1 * 1024 / 1e6, $2 }' || true
 
 # The same constraints as the pods: read-only root, tmpfs /tmp (and no other writable tmpfs), no capabilities.
 constrained=(--rm "${limits[@]}" "${no_healthcheck[@]}" --read-only --read-only-tmpfs=false --tmpfs /tmp --cap-drop ALL
