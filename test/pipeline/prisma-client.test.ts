@@ -11,7 +11,9 @@ const run = promisify(execFile);
 
 /** Every relative module specifier in a TypeScript file's code (not its doc comments): `from "./x.js"`, `import("./x.js")`. */
 const relativeImports = (source: string) =>
-  [...source.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/(?:from\s+|import\()\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]!);
+  [...source.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/(?:from\s+|import\()\s*["'](\.{1,2}\/[^"']+)["']/g)].map(
+    (m) => m[1]!,
+  );
 
 describe('the generated Prisma client', () => {
   let dir: string;
