@@ -5,12 +5,16 @@
 # non-root user on a read-only root with a tmpfs /tmp; then with no DATABASE_URL, on its embedded database; it
 # trusts Amazon RDS's CA certificates; it adds at most IMAGE_MAX_ADDED_MB to its base. The release image: the guard
 # and git start under the same constraints. Prints the build times, sizes and the service's ready and stop times.
-# The base is the Dockerfile's NODE_IMAGE when IMAGE_TEST_BASE names one that can be pulled; otherwise the
-# stand-in scripts/image-base.sh builds (once, cached by tag). Runs as root (debootstrap, rootful podman).
-# PG_ADMIN_URL: a superuser URL of the PostgreSQL server to test against (default: the local CI server).
+# The base (the Dockerfile's NODE_IMAGE build argument) is the stand-in scripts/image-base.sh builds once and caches
+# by tag, since the pinned one comes from Docker Hub; IMAGE_TEST_BASE=<image> uses another, such as the pinned one.
+# Runs as root (debootstrap, rootful podman). Settings: PG_ADMIN_URL (a superuser URL of the PostgreSQL server to
+# test against; default the local CI server), BUILD_CA_FILE (the CA bundle npm trusts during the build),
+# IMAGE_MAX_ADDED_MB, IMAGE_TEST_TAG (the images' tag, default image-test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
+[ "$(id -u)" = 0 ] || { echo "image-test: run as root (sudo): debootstrap and rootful podman need it" >&2; exit 2; }
+test_started=$SECONDS
 
 # The service image may add this much to its base: the bundled service, PGlite and the docs' static files.
 max_added_mb=${IMAGE_MAX_ADDED_MB:-150}
@@ -108,4 +112,4 @@ case $help in *usage:*) ;; *) echo "image-test: FAIL: guard --help printed no us
   echo "image-test: FAIL: the service image adds ${added_mb} MB, over the ${max_added_mb} MB budget" >&2
   exit 1
 }
-echo "image-test: ok"
+echo "image-test: ok in $((SECONDS - test_started)) s"

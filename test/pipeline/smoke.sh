@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Smoke check of the built artifact on a fresh PostgreSQL database: `migrate --check` refuses an empty database,
 # `migrate`, then the init container's `migrate --check --wait`, then `serve` answers /readyz, a PUT and a GET,
-# exports metrics, and exits 0 on SIGTERM within the pods' grace period. Runs dist/service/main.js (.ci/run) or,
-# with SMOKE_IMAGE set, the image as Kubernetes runs it: its own user, a read-only root with a tmpfs /tmp, no
-# capabilities (the CI workflow; scripts/image-test.sh). One definition of "it works". Prints the ready and stop times.
+# serves its docs, exports metrics, and exits 0 on SIGTERM within the pods' grace period. Runs
+# dist/service/main.js (.ci/run) or, with SMOKE_IMAGE set, the image as Kubernetes runs it: its own user, a
+# read-only root with a tmpfs /tmp, no capabilities (ci.yml, scripts/image-test.sh). One definition of "it works".
+# Prints the ready and stop times.
 # SMOKE_EMBEDDED=1 (with SMOKE_IMAGE): no DATABASE_URL, so `serve` runs on the image's embedded database, in the
 # data folder the image declares under /tmp (no migrate steps, no PostgreSQL).
 # CONTAINER_ENGINE: the docker-compatible command that runs the image (default docker; e.g. "podman --runtime runc").
@@ -89,6 +90,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'content-type: applicati
 [ "$code" = 204 ] || fail "PUT /hello/Smoke answered $code, not 204"
 body=$(curl -fs "$base/hello/smoke") || fail "GET /hello/smoke failed"
 case $body in *'"Hello, smoke!'*) ;; *) fail "GET /hello/smoke answered $body" ;; esac
+# The API's documentation: swagger-ui-dist's static files, which the image carries beside the bundled service.
+curl -fs "$base/openapi.json" >/dev/null || fail "GET /openapi.json failed"
+curl -fs "$base/docs/swagger-ui.css" >/dev/null || fail "GET /docs/swagger-ui.css failed"
 # Read whole, then searched: `curl | grep -q` fails under pipefail when grep stops reading before curl is done.
 metrics=$(curl -fs "$base/metrics") || fail "GET /metrics failed"
 grep -q '^http_requests_total' <<<"$metrics" || fail "/metrics has no http_requests_total"
@@ -107,5 +111,5 @@ stop_ms=$(($(now_ms) - stopping))
 [ "$rc" = 0 ] || fail "serve exited $rc after SIGTERM, not 0 (within the ${grace} s grace period)"
 what="migrate, migrate --check --wait, serve"
 [ -z "$embedded" ] || what="serve on the embedded database"
-echo "smoke: ok (${image:-dist/service/main.js}: $what, PUT, GET, metrics, SIGTERM → 0)"
+echo "smoke: ok (${image:-dist/service/main.js}: $what, PUT, GET, docs, metrics, SIGTERM → 0)"
 echo "smoke: ready in ${ready_ms} ms, exited in ${stop_ms} ms after SIGTERM"
