@@ -4,11 +4,13 @@
 #   docker run IMAGE                          serve the API on port 8080
 #   docker run IMAGE migrate                  apply pending migrations (the Argo CD PreSync Job)
 #   docker run IMAGE migrate --check --wait   exit 0 once the schema is current (the init container)
+#   docker build --secret id=npm-ca,src=ca.pem .   behind a TLS-inspecting proxy (docs/image.md)
 # The release tool (`docker build --target release`), pushed as hello-release, which runs the in-cluster guard:
 #   docker run RELEASE_IMAGE                  release guard (settings from flags and the environment)
 #   docker run RELEASE_IMAGE status           any other release command
 # The build runs the same npm commands as .ci/run (npm ci, which generates the Prisma client in postinstall, then
-# npm run build), so a green CI run proves these steps even on machines without a Docker engine.
+# npm run build), so a green CI run proves these steps even on machines without a Docker engine; scripts/image-test.sh
+# builds both targets and runs them as Kubernetes does (`make image-test`).
 #
 # Base image: the official Node.js 24 LTS image on Debian bookworm, pinned by the digest of its multi-arch index so
 # a re-pushed tag cannot change what we ship. To refresh it (a Node patch release, a Debian security fix):
