@@ -19,7 +19,7 @@ ca_file=${BUILD_CA_FILE:-/etc/ssl/certs/ca-certificates.crt}
 ca_digest=none
 [ -r "$ca_file" ] && ca_digest=$(sha256sum "$ca_file" | cut -c 1-12)
 # The recipe's own digest too, so a change to this script rebuilds the stand-in.
-recipe_digest=$(sha256sum "$0" | cut -c 1-8)
+recipe_digest=$(sha256sum scripts/image-base.sh | cut -c 1-8)
 tag="localhost/hello-node-standin:${node_version}-bookworm-npm${npm_version}-ca-${ca_digest}-r${recipe_digest}"
 
 if podman image exists "$tag"; then
