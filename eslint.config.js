@@ -18,6 +18,7 @@ module.exports = defineConfig([
   globalIgnores([
     'node_modules/',
     'dist/',
+    'build/',
     'coverage/',
     '.data/',
     'cdk8s.out/',

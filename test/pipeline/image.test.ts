@@ -1,6 +1,7 @@
-// The Dockerfile keeps its promises (pinned base, the same build as CI, pruned, non-root, no secrets, the runtime
-// contract's commands; a release target with git for the guard, which the guard's Deployment runs), .dockerignore keeps tests, manifests and secrets out, and the compose stack runs the image
-// as Kubernetes does.
+// The Dockerfile keeps its promises (pinned base, the same build as CI, a bundled service without a node_modules
+// tree, non-root, no secrets, the runtime contract's commands; a release target with git for the guard, which the
+// guard's Deployment runs), .dockerignore keeps tests, manifests and secrets out, and the compose stack runs the
+// image as Kubernetes does. scripts/image-test.sh builds and runs the image itself.
 import { parse } from 'yaml';
 import { TMP_MOUNT } from '../../cdk8s/constructs/pod-hardening';
 import { ENVIRONMENTS } from '../../cdk8s/environments';
@@ -78,9 +79,8 @@ describe('Dockerfile', () => {
     const [service, release] = TARGETS.map(chain);
     const shared = service!.filter((s) => release!.includes(s));
     expect(shared.length).toBeGreaterThan(0);
-    // The shared base holds the code: both run the same build.
-    const copied = instructions.filter((i) => shared.includes(i.stage) && i.keyword === 'COPY').map((i) => i.args);
-    expect(copied.join('\n')).toContain('/app/dist');
+    // Neither target is built on the build stage: its dev dependencies, sources and npm cache stay behind.
+    for (const target of TARGETS) expect(chain(target)).not.toContain(stageNames.indexOf('build'));
   });
 
   test.each(TARGETS)(
@@ -95,13 +95,42 @@ describe('Dockerfile', () => {
     },
   );
 
+  const copiedFrom = (target: string) => inTarget(target, 'COPY').map((c) => c.args.split(/\s+/));
+
   test.each(TARGETS)('%s only copies build output from the build stage, nothing from the context', (target) => {
-    const copies = inTarget(target, 'COPY');
+    const copies = copiedFrom(target);
     expect(copies.length).toBeGreaterThan(0);
-    for (const c of copies) expect(c.args).toMatch(/^--from=build\s/);
-    expect(copies.map((c) => c.args.split(/\s+/)[1])).toEqual(
-      expect.arrayContaining(['/app/node_modules', '/app/dist', '/app/prisma/migrations']),
-    );
+    for (const [from] of copies) expect(from).toBe('--from=build');
+  });
+
+  test('the service carries its bundle and no node_modules tree; the release tool the production dependencies', () => {
+    const sources = (target: string) => copiedFrom(target).map((c) => c[1]);
+    expect(sources(SERVICE)).toEqual(['/app/build/runtime']);
+    expect(sources(RELEASE)).toEqual(expect.arrayContaining(['/app/node_modules', '/app/dist']));
+    // The bundle is made while the build stage still has its dev dependencies (esbuild), before they are pruned.
+    const build = runs.join('\n');
+    expect(build.indexOf('npm run bundle')).toBeGreaterThan(build.indexOf('npm run build'));
+    expect(build.indexOf('npm run bundle')).toBeLessThan(build.indexOf('npm prune'));
+  });
+
+  test('without DATABASE_URL the service keeps its embedded database under the /tmp mount the pods are given', () => {
+    const dataDir = inTarget(SERVICE, 'ENV')
+      .map((i) => /^DATA_DIR=(\S+)$/.exec(i.args)?.[1])
+      .find((v) => v !== undefined);
+    expect(dataDir?.startsWith(`${TMP_MOUNT.mountPath}/`)).toBe(true);
+    // Owned by the image's user, so a volume mounted there (`docker run -v data:/tmp/hello-data`) is writable.
+    const chown = inTarget(SERVICE, 'RUN').find((i) => i.args.includes('$DATA_DIR'))?.args;
+    expect(chown).toContain(`chown ${effective(SERVICE, 'USER')} "$DATA_DIR"`);
+  });
+
+  test('npm trusts the optional npm-ca build secret in the build stage only, and nothing bakes it into a layer', () => {
+    const mounting = instructions.filter((i) => i.keyword === 'RUN' && i.args.includes('type=secret'));
+    expect(mounting.length).toBeGreaterThan(0);
+    for (const run of mounting) {
+      expect(stageNames[run.stage]).toBe('build');
+      expect(run.args).toMatch(/--mount=type=secret,id=npm-ca,required=false\s/);
+      expect(run.args).not.toMatch(/\b(cp|cat|tee|mv)\b[^&]*\/run\/secrets/);
+    }
   });
 
   test('copies no secrets and bakes none into the image', () => {
@@ -188,6 +217,7 @@ describe('.dockerignore', () => {
     '.github/workflows/ci.yml',
     'node_modules/express/package.json',
     'dist/service/main.js',
+    'build/runtime/dist/service/main.js',
     'test/support/database.ts',
     'service/birthday.test.ts',
     'gitops/dev/deployment.yaml',
@@ -214,6 +244,7 @@ describe('.dockerignore', () => {
     'tsconfig.json',
     'tsconfig.build.json',
     'scripts/generate-prisma-client.sh',
+    'scripts/bundle-service.sh',
     'prisma/schema.prisma',
     'prisma/migrations/20250101000000_init/migration.sql',
     'contract/runtime.ts',

@@ -6,7 +6,7 @@ const makefile = read('Makefile');
 const targets = makeTargets(makefile);
 
 test('offers the targets the docs name', () => {
-  const expected = ['help', 'dev', 'test', 'lint', 'synth', 'bench', 'image', 'drills'];
+  const expected = ['help', 'dev', 'test', 'lint', 'synth', 'bench', 'image', 'image-test', 'drills'];
   const release = ['release-deploy', 'release-verify', 'release-promote', 'release-rollback', 'release-status'];
   expect([...targets.keys()]).toEqual(expect.arrayContaining([...expected, ...release]));
 });

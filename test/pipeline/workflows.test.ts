@@ -127,6 +127,25 @@ describe('ci.yml, the development pipeline', () => {
   });
 });
 
+describe('the image test', () => {
+  test('.ci/run runs it after the build and before the test suite, which stays last', () => {
+    const lines = read('.ci/run')
+      .split('\n')
+      .filter((l) => /^\S/.test(l) && !l.startsWith('#'));
+    expect(lines.at(-1)).toBe('npm test');
+    const at = (command: string) => lines.findIndex((l) => l.includes(command));
+    expect(at('npm run image-test')).toBeGreaterThan(at('npm run build'));
+    expect(at('npm run image-test')).toBeLessThan(lines.length - 1);
+  });
+
+  test("ci.yml runs it in the image job, beside the Docker build, against the job's PostgreSQL", () => {
+    const job = workflow('.github/workflows/ci.yml').jobs.image!;
+    const step = job.steps.find((s) => s.run?.includes('scripts/image-test.sh'));
+    expect(step?.run).toContain('PG_ADMIN_URL=$PG_ADMIN_URL');
+    expect(job.steps.some((s) => s.uses?.startsWith('docker/build-push-action@'))).toBe(true);
+  });
+});
+
 describe('release.yml, the release pipeline', () => {
   const w = workflow('.github/workflows/release.yml');
   const on = w.on as { push: { branches?: string[]; tags?: string[] } };
