@@ -65,10 +65,10 @@ const RULES: Record<string, Rule> = {
     const sa = one(ctx, 'ServiceAccount');
     return [
       ...check(
-        sa.metadata.annotations?.['eks.amazonaws.com/role-arn'] === ctx.env.serviceAccountRoleArn,
+        sa.metadata.annotations?.['eks.amazonaws.com/role-arn'] === ctx.env.aws.serviceAccountRoleArn,
         sa,
         'metadata.annotations.eks.amazonaws.com/role-arn',
-        `must be '${ctx.env.serviceAccountRoleArn}'`,
+        `must be '${ctx.env.aws.serviceAccountRoleArn}'`,
       ),
       ...check((sa as Any).automountServiceAccountToken === false, sa, 'automountServiceAccountToken', 'must be false'),
       ...podTemplates(ctx).flatMap((o) =>
@@ -106,18 +106,19 @@ const RULES: Record<string, Rule> = {
     return [
       ...(spec.data as Any[]).flatMap((d, i) =>
         check(
-          d.remoteRef.key === ctx.env.databaseSecret.name,
+          d.remoteRef.key === ctx.env.aws.databaseSecretName,
           es,
           `spec.data[${i}].remoteRef.key`,
-          `must be '${ctx.env.databaseSecret.name}'`,
+          `must be '${ctx.env.aws.databaseSecretName}'`,
         ),
       ),
       ...check(
-        url.includes('{{ .password') &&
-          url.includes(`@${ctx.env.database.host}:${ctx.env.database.port}/${ctx.env.database.name}`),
+        /^postgresql:\/\/\{\{ \.username \| urlquery \}\}:\{\{ \.password \| urlquery \}\}@\{\{ \.host \}\}:\{\{ \.port \}\}\/\{\{ \.dbname \}\}\?sslmode=verify-full$/.test(
+          url,
+        ),
         es,
         'spec.target.template.data',
-        'must template the password and name the environment database',
+        "must build the URL from the RDS-attached secret's host, port, dbname, username and password, with sslmode=verify-full",
       ),
       ...ctx.objects.flatMap((o) =>
         check(o.kind !== 'Secret' && o.kind !== 'ConfigMap', o, 'kind', 'must not be a Secret or ConfigMap in git'),
@@ -394,7 +395,7 @@ const RULES: Record<string, Rule> = {
         ctx.env.cluster.monitoringNamespace,
         ctx.env.cluster.dns.namespace,
       ]);
-      const allowedCidrs = new Set([...ctx.env.cluster.loadBalancerSubnetCidrs, ...ctx.env.database.subnetCidrs]);
+      const allowedCidrs = new Set([...ctx.env.aws.loadBalancerCidrs, ...ctx.env.aws.databaseCidrs]);
       for (const p of policies) {
         const spec = p.spec as Any;
         for (const [dir, peers] of [
@@ -440,7 +441,7 @@ const RULES: Record<string, Rule> = {
                 );
             });
             const ports = (rule.ports ?? []).map((x: Any) => x.port);
-            const allowedPorts = dir === 'ingress' ? [HTTP_PORT] : [ctx.env.database.port, 53];
+            const allowedPorts = dir === 'ingress' ? [HTTP_PORT] : [ctx.env.aws.databasePort, 53];
             out.push(
               ...check(
                 ports.every((x: number) => allowedPorts.includes(x)),

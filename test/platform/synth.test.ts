@@ -83,18 +83,18 @@ test.each([
 test.each([
   ['replicas.min', (e: any) => (e.replicas = { min: 5, max: 2 }), /environment 'prod': field 'replicas.min'/],
   [
-    'database.subnetCidrs',
-    (e: any) => (e.database.subnetCidrs = ['10.0.0.0/33']),
-    /environment 'prod': field 'database.subnetCidrs.0'/,
-  ],
-  [
     'cluster.dns.podLabels',
     (e: any) => (e.cluster.dns.podLabels = {}),
     /environment 'prod': field 'cluster.dns.podLabels'/,
   ],
-  ['imageRepository', (e: any) => (e.imageRepository = 'Not A Repo'), /environment 'prod': field 'imageRepository'/],
+  [
+    'AWS fact typed into the Kubernetes settings',
+    (e: any) => (e.serviceAccountRoleArn = 'arn:aws:iam::123456789012:role/typed'),
+    /environment 'prod': field '\(root\)': Unrecognized key: "serviceAccountRoleArn"/,
+  ],
 ])('a bad %s fails naming the environment and field', (_, mutate, message) => {
-  const env = structuredClone(ENVIRONMENTS.prod) as any;
+  // The AWS facts are joined in from settings/; only the Kubernetes-side settings are parsed here.
+  const { namespace: _namespace, aws: _aws, ...env } = structuredClone(ENVIRONMENTS.prod) as any;
   mutate(env);
   expect(() => parseEnvironment('prod', env)).toThrow(message);
 });
