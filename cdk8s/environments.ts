@@ -5,7 +5,12 @@
 import { z } from 'zod';
 import { awsFacts, awsFactsSchema } from '../settings/derived';
 import { ENVIRONMENT_SETTINGS, SHARED_SETTINGS } from '../settings/environments';
-import { ENVIRONMENT_NAMES, type EnvironmentName, type EnvironmentSettings, type SharedSettings } from '../settings/schema';
+import {
+  ENVIRONMENT_NAMES,
+  type EnvironmentName,
+  type EnvironmentSettings,
+  type SharedSettings,
+} from '../settings/schema';
 
 export { ENVIRONMENT_NAMES, type EnvironmentName };
 

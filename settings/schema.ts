@@ -98,7 +98,8 @@ export const environmentSettingsSchema = z
       databaseSubnets: threeCidrs,
       /** NAT gateways for the node subnets: one is cheaper, one per AZ survives an AZ outage. */
       natGateways: z.number().int().min(1).max(3),
-      flowLogRetentionDays: z.number().int().min(1),
+      /** Days CloudWatch Logs keeps the VPC flow logs (a retention CloudWatch offers). */
+      flowLogRetentionDays: z.literal([7, 14, 30, 60, 90, 180, 365, 731]),
     }),
     kubernetes: z.strictObject({ namespace: k8sName, serviceAccount: k8sName }),
     /** The IRSA role the service account assumes (reads only the database secret). */
@@ -138,7 +139,8 @@ export const environmentSettingsSchema = z
       .flatMap((g) => e.network[g].map((c, i) => ({ path: ['network', g, i], c })))
       .filter((s) => isCidr(s.c));
     for (const [i, s] of all.entries()) {
-      if (isCidr(e.network.vpcCidr) && !cidrContains(e.network.vpcCidr, s.c)) issue(s.path, `'${s.c}' is outside the VPC '${e.network.vpcCidr}'`);
+      if (isCidr(e.network.vpcCidr) && !cidrContains(e.network.vpcCidr, s.c))
+        issue(s.path, `'${s.c}' is outside the VPC '${e.network.vpcCidr}'`);
       const clash = all.slice(i + 1).find((o) => cidrsOverlap(s.c, o.c));
       if (clash) issue(s.path, `'${s.c}' overlaps '${clash.c}' (${clash.path.join('.')})`);
     }

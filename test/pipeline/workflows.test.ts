@@ -200,9 +200,7 @@ describe('release.yml, the release pipeline', () => {
       /^\$\{\{ steps\.ecr\.outputs\.registry \}\}\/\$\{\{ env\.RELEASE_REPOSITORY \}\}:/,
     );
     expect(
-      GUARD_PLATFORM.image.startsWith(
-        `${registryHost(SHARED_SETTINGS)}/${RELEASE_IMAGE_REPOSITORY}@sha256:`,
-      ),
+      GUARD_PLATFORM.image.startsWith(`${registryHost(SHARED_SETTINGS)}/${RELEASE_IMAGE_REPOSITORY}@sha256:`),
     ).toBe(true);
   });
 });

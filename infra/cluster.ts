@@ -1,0 +1,70 @@
+// Where the environment's pods run, as the stacks see it: by default the platform team's EKS cluster, taken as its
+// OIDC issuer and node/pod security group; optionally (settings `cluster.managedBy: 'this-stack'`) an aws-eks-v2
+// cluster with a managed node group in the node subnets, Auto Mode off since the manifests assume the AWS Load
+// Balancer Controller. Add-ons (External Secrets, the controller, Prometheus, Argo CD) come from argocd/, not here.
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Validations } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { oidcProviderArn } from '../settings/derived';
+import type { EnvironmentSettings } from '../settings/schema';
+import { SUBNET_GROUPS } from './network';
+
+/** What IRSA roles and the database need from a cluster. */
+export interface ClusterAccess {
+  readonly oidcProvider: Pick<iam.IOidcProvider, 'openIdConnectProviderArn'>;
+  readonly oidcIssuer: string;
+  /** The nodes' and pods' security group. */
+  readonly securityGroup: ec2.ISecurityGroup;
+}
+
+export function clusterAccess(scope: Construct, settings: EnvironmentSettings, vpc: ec2.IVpc): ClusterAccess {
+  const cluster = settings.cluster;
+  if (cluster.managedBy === 'platform-team') {
+    return {
+      oidcProvider: iam.OidcProviderNative.fromOidcProviderArn(
+        scope,
+        'ClusterOidcProvider',
+        oidcProviderArn(settings.accountId, cluster.oidcIssuer),
+      ),
+      oidcIssuer: cluster.oidcIssuer,
+      securityGroup: ec2.SecurityGroup.fromSecurityGroupId(scope, 'ClusterSecurityGroup', cluster.securityGroupId, {
+        mutable: false,
+      }),
+    };
+  }
+  const created = new eks.Cluster(scope, 'Cluster', {
+    clusterName: cluster.name,
+    version: eks.KubernetesVersion.of(cluster.kubernetesVersion),
+    vpc,
+    vpcSubnets: [{ subnetGroupName: SUBNET_GROUPS.nodes }],
+    endpointAccess: eks.EndpointAccess.PRIVATE,
+    clusterLogging: [
+      eks.ClusterLoggingTypes.API,
+      eks.ClusterLoggingTypes.AUDIT,
+      eks.ClusterLoggingTypes.AUTHENTICATOR,
+      eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+      eks.ClusterLoggingTypes.SCHEDULER,
+    ],
+    defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+    defaultCapacity: 0,
+  });
+  const nodes = created.addNodegroupCapacity('Nodes', {
+    instanceTypes: [new ec2.InstanceType(cluster.nodeInstanceType)],
+    minSize: cluster.nodes.min,
+    maxSize: cluster.nodes.max,
+    subnets: { subnetGroupName: SUBNET_GROUPS.nodes },
+  });
+  for (const role of [created.role, nodes.role]) {
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4',
+      reason: 'EKS requires its AWS managed policies on the cluster and node roles; AWS keeps them current.',
+    });
+  }
+  return {
+    oidcProvider: created.openIdConnectProvider,
+    oidcIssuer: created.openIdConnectProvider.openIdConnectProviderIssuer,
+    securityGroup: created.clusterSecurityGroup,
+  };
+}
