@@ -89,8 +89,14 @@ export class Database extends Construct {
         ...common,
         sourceDatabaseInstance: this.instance,
         instanceIdentifier: `${db.instanceIdentifier}-replica`,
+        multiAz: db.multiAz,
       });
-      acknowledgeFindings(this.replica, { ...db, multiAz: true });
+      acknowledgeFindings(this.replica, db);
+      Validations.of(this.replica).acknowledge({
+        id: 'AwsSolutions-RDS2',
+        reason:
+          "A replica's storage is encrypted with its source's key; CloudFormation rejects StorageEncrypted on a replica.",
+      });
     }
   }
 }
