@@ -123,9 +123,15 @@ export class SharedStack extends PinnedStack {
       description: 'repository variable AWS_IMAGE_PUSH_ROLE_ARN',
     });
     for (const name of ENVIRONMENT_NAMES) {
-      new CfnOutput(this, `ReleaseRoleArn${name[0]!.toUpperCase()}${name.slice(1)}`, {
+      const env = props.environments[name];
+      const suffix = `${name[0]!.toUpperCase()}${name.slice(1)}`;
+      new CfnOutput(this, `ReleaseRoleArn${suffix}`, {
         value: this.releaseRoles[name].roleArn,
-        description: `GitHub environment ${props.environments[name].githubEnvironment}: variable AWS_RELEASE_ROLE_ARN`,
+        description: `GitHub environment ${env.githubEnvironment}: variable AWS_RELEASE_ROLE_ARN`,
+      });
+      new CfnOutput(this, `EksClusterName${suffix}`, {
+        value: env.cluster.name,
+        description: `GitHub environment ${env.githubEnvironment}: variable EKS_CLUSTER_NAME`,
       });
     }
   }
