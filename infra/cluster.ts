@@ -56,12 +56,15 @@ export function clusterAccess(scope: Construct, settings: EnvironmentSettings, v
     maxSize: cluster.nodes.max,
     subnets: { subnetGroupName: SUBNET_GROUPS.nodes },
   });
-  for (const role of [created.role, nodes.role]) {
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4',
-      reason: 'EKS requires its AWS managed policies on the cluster and node roles; AWS keeps them current.',
-    });
-  }
+  const managed = (role: Construct, policies: string[]) =>
+    Validations.of(role).acknowledge(
+      ...policies.map((policy) => ({
+        id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
+        reason: `EKS documents ${policy} as what this role needs; AWS keeps it current with the service.`,
+      })),
+    );
+  managed(created.role, ['AmazonEKSClusterPolicy']);
+  managed(nodes.role, ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly']);
   return {
     oidcProvider: created.openIdConnectProvider,
     oidcIssuer: created.openIdConnectProvider.openIdConnectProviderIssuer,

@@ -11,7 +11,13 @@ export function synthFixtureApp(
   environments = FIXTURE_ENVIRONMENTS,
 ): InfraApp & { cleanup: () => void } {
   const outdir = mkdtempSync(join(tmpdir(), 'infra-test-'));
-  const built = buildApp(shared, environments, outdir);
-  built.app.synth(); // runs cdk-nag and the CloudFormation rules: a finding throws here
-  return { ...built, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+  const cleanup = () => rmSync(outdir, { recursive: true, force: true });
+  try {
+    const built = buildApp(shared, environments, outdir);
+    built.app.synth(); // runs cdk-nag and the CloudFormation rules: a finding throws here
+    return { ...built, cleanup };
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
 }
