@@ -44,7 +44,7 @@ test('a managed node group of the set size and type in the node subnets', () => 
 });
 
 test("the database admits the cluster's security group, and the service role trusts the cluster's OIDC provider", () => {
-  const [[clusterId]] = props('AWS::EKS::Cluster');
+  const [clusterId] = props('AWS::EKS::Cluster')[0]!;
   const dbRules = props('AWS::EC2::SecurityGroupIngress').map(([, p]) => JSON.stringify(p.SourceSecurityGroupId));
   expect(dbRules).toContain(JSON.stringify({ 'Fn::GetAtt': [clusterId, 'ClusterSecurityGroupId'] }));
   const [, role] = props('AWS::IAM::Role').find(([, p]) => p.RoleName === dev.serviceRoleName)!;
