@@ -2,7 +2,7 @@
 // (the service's, and the release guard's where the guard runs). Names come from settings, so the ARNs cdk8s
 // writes into gitops/ are the ones created here.
 import { CfnOutput, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';

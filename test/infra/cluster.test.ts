@@ -1,4 +1,5 @@
 // The optional cluster: with `cluster.managedBy: 'this-stack'` the environment's stack creates an EKS cluster
+/* eslint-disable @typescript-eslint/no-explicit-any -- the tests read untyped CloudFormation and YAML on purpose */
 // (aws-eks-v2) with a managed node group in the node subnets and Auto Mode off, and the IRSA roles and the database
 // trust that cluster's OIDC provider and security group instead of the platform team's inputs.
 import { Template } from 'aws-cdk-lib/assertions';

@@ -1,4 +1,5 @@
 // gitops/ and infra/templates/ name the same AWS things: every role ARN, secret name, image repository and CIDR in
+/* eslint-disable @typescript-eslint/no-explicit-any -- the tests read untyped CloudFormation and YAML on purpose */
 // the committed manifests exists in the committed CloudFormation templates, and every IRSA role, secret, repository
 // and subnet the manifests should point at is pointed at. Both are drift-checked against the code, so this holds
 // what will be deployed together.

@@ -1,4 +1,5 @@
 // Each environment's stack keeps the promises the manifests rely on: the network at the settings' CIDRs and tags,
+/* eslint-disable @typescript-eslint/no-explicit-any -- the tests read untyped CloudFormation and YAML on purpose */
 // PostgreSQL encrypted, TLS-only, Multi-AZ and protected as the settings say, the database reachable only from the
 // cluster, and IRSA roles trusting exactly one ServiceAccount each and reading only their secret. The app is
 // synthesized once, from fixture settings, with cdk-nag and the CloudFormation rules on (a finding fails the synth).

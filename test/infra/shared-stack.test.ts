@@ -1,4 +1,5 @@
 // The account-wide stack: images only through immutable, scanned, pruned repositories; GitHub roles that only this
+/* eslint-disable @typescript-eslint/no-explicit-any -- the tests read untyped CloudFormation and YAML on purpose */
 // repository's main branch and version tags (image push) or one GitHub environment (release) can assume; and no
 // policy anywhere with a `*` resource except ecr:GetAuthorizationToken, which has no other form.
 import { join } from 'node:path';

@@ -2,7 +2,12 @@
 // the fixture is a valid environment of its own, not the live settings.
 import { parseEnvironmentSettings } from '../../settings/environments';
 import { parseSettings, sharedSettingsSchema, type SharedSettings } from '../../settings/schema';
-import { FIXTURE_SHARED, fixtureEnvironmentRaw, fixtureSharedRaw } from '../support/aws-settings-fixture';
+import {
+  FIXTURE_SHARED,
+  fixtureEnvironmentRaw,
+  fixtureSharedRaw,
+  type EnvironmentSettingsInput,
+} from '../support/aws-settings-fixture';
 import { awsFacts, guardAwsFacts, oidcProviderArn } from '../../settings/derived';
 
 const SHARED: SharedSettings = FIXTURE_SHARED;
@@ -39,41 +44,57 @@ test("the OIDC provider's ARN is the issuer without its scheme", () => {
 });
 
 test.each([
-  ['a CIDR past 255', (e: any) => (e.network.publicSubnets[0] = '10.52.256.0/24'), "field 'network.publicSubnets.0'"],
-  ['a CIDR not at its range start', (e: any) => (e.network.vpcCidr = '10.52.0.1/16'), "field 'network.vpcCidr'"],
+  [
+    'a CIDR past 255',
+    (e: EnvironmentSettingsInput) => (e.network.publicSubnets[0] = '10.52.256.0/24'),
+    "field 'network.publicSubnets.0'",
+  ],
+  [
+    'a CIDR not at its range start',
+    (e: EnvironmentSettingsInput) => (e.network.vpcCidr = '10.52.0.1/16'),
+    "field 'network.vpcCidr'",
+  ],
   [
     'a subnet outside the VPC',
-    (e: any) => (e.network.databaseSubnets[2] = '10.99.10.0/24'),
+    (e: EnvironmentSettingsInput) => (e.network.databaseSubnets[2] = '10.99.10.0/24'),
     "field 'network.databaseSubnets.2': '10.99.10.0/24' is outside the VPC '10.52.0.0/16'",
   ],
   [
     'overlapping subnets',
-    (e: any) => (e.network.nodeSubnets[0] = '10.52.0.0/20'),
+    (e: EnvironmentSettingsInput) => (e.network.nodeSubnets[0] = '10.52.0.0/20'),
     "field 'network.publicSubnets.0': '10.52.0.0/24' overlaps '10.52.0.0/20' (network.nodeSubnets.0)",
   ],
-  ['two subnets for three AZs', (e: any) => e.network.nodeSubnets.pop(), "field 'network.nodeSubnets'"],
+  [
+    'two subnets for three AZs',
+    (e: EnvironmentSettingsInput) => e.network.nodeSubnets.pop(),
+    "field 'network.nodeSubnets'",
+  ],
   [
     'an AZ of another region',
-    (e: any) => (e.availabilityZones[1] = 'eu-west-1b'),
+    (e: EnvironmentSettingsInput) => (e.availabilityZones[1] = 'eu-west-1b'),
     "field 'availabilityZones.1': 'eu-west-1b' is not in region 'eu-central-1'",
   ],
-  ['a role name with a slash', (e: any) => (e.serviceRoleName = 'a/b'), "field 'serviceRoleName'"],
+  ['a role name with a slash', (e: EnvironmentSettingsInput) => (e.serviceRoleName = 'a/b'), "field 'serviceRoleName'"],
   [
     'an OIDC issuer that is not EKS',
-    (e: any) => (e.cluster.oidcIssuer = 'https://example.com'),
+    (e: EnvironmentSettingsInput) => Object.assign(e.cluster, { oidcIssuer: 'https://example.com' }),
     "field 'cluster.oidcIssuer'",
   ],
   [
     'storage that may not grow',
-    (e: any) => (e.database.maxAllocatedStorageGiB = 10),
+    (e: EnvironmentSettingsInput) => (e.database.maxAllocatedStorageGiB = 10),
     "field 'database.maxAllocatedStorageGiB'",
   ],
   [
     'another account than the registry',
-    (e: any) => (e.accountId = '444455556666'),
+    (e: EnvironmentSettingsInput) => (e.accountId = '444455556666'),
     "field 'accountId' is '444455556666', but the shared settings' is '111122223333'",
   ],
-  ['a derived value typed in', (e: any) => (e.roleArn = 'arn:aws:iam::1:role/x'), 'Unrecognized key: "roleArn"'],
+  [
+    'a derived value typed in',
+    (e: EnvironmentSettingsInput) => Object.assign(e, { roleArn: 'arn:aws:iam::1:role/x' }),
+    'Unrecognized key: "roleArn"',
+  ],
 ])('%s is refused, naming the environment and the field', (_, mutate, message) => {
   const e = env();
   mutate(e);

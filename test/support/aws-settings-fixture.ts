@@ -1,8 +1,10 @@
 // AWS settings for rule tests, apart from the live ones in settings/environments.ts: another account, region,
 // repository and CIDRs, each environment different where the rules differ (Multi-AZ, protection, replica, guard).
 import { parseEnvironmentSettings } from '../../settings/environments';
+import type { z } from 'zod';
 import {
   ENVIRONMENT_NAMES,
+  type environmentSettingsSchema,
   parseSettings,
   sharedSettingsSchema,
   type EnvironmentName,
@@ -10,7 +12,10 @@ import {
   type SharedSettings,
 } from '../../settings/schema';
 
-export const fixtureSharedRaw = (): any => ({
+export type SharedSettingsInput = z.input<typeof sharedSettingsSchema>;
+export type EnvironmentSettingsInput = z.input<typeof environmentSettingsSchema>;
+
+export const fixtureSharedRaw = (): SharedSettingsInput => ({
   accountId: '111122223333',
   region: 'eu-central-1',
   github: { repository: 'acme/hello', mainBranch: 'trunk', oidcProvider: { mode: 'create' } },
@@ -28,7 +33,7 @@ export const fixtureSharedRaw = (): any => ({
 
 const OCTET: Record<EnvironmentName, number> = { dev: 51, staging: 52, prod: 53 };
 
-export const fixtureEnvironmentRaw = (name: EnvironmentName): any => {
+export const fixtureEnvironmentRaw = (name: EnvironmentName): EnvironmentSettingsInput => {
   const o = OCTET[name];
   return {
     name,
