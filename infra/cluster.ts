@@ -9,6 +9,7 @@ import { Validations } from 'aws-cdk-lib';
 import { type Construct } from 'constructs';
 import { oidcProviderArn } from '../settings/derived';
 import type { EnvironmentSettings } from '../settings/schema';
+import { STS_AUDIENCE } from './irsa-role';
 import { SUBNET_GROUPS } from './network';
 
 /** What IRSA roles and the database need from a cluster. */
@@ -65,9 +66,14 @@ export function clusterAccess(scope: Construct, settings: EnvironmentSettings, v
     );
   managed(created.role, ['AmazonEKSClusterPolicy']);
   managed(nodes.role, ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly']);
+  // IAM's own OIDC provider resource (the CDK's custom-resource one is deprecated); its issuer comes without https://.
+  const provider = new iam.OidcProviderNative(scope, 'ClusterOidcProvider', {
+    url: created.clusterOpenIdConnectIssuerUrl,
+    clientIds: [STS_AUDIENCE],
+  });
   return {
-    oidcProvider: created.openIdConnectProvider,
-    oidcIssuer: created.openIdConnectProvider.openIdConnectProviderIssuer,
+    oidcProvider: provider,
+    oidcIssuer: provider.oidcProviderIssuer,
     securityGroup: created.clusterSecurityGroup,
   };
 }

@@ -51,7 +51,7 @@ test("the database admits the cluster's security group, and the service role tru
   const [, role] = props('AWS::IAM::Role').find(([, p]) => p.RoleName === dev.serviceRoleName)!;
   const statement = role.AssumeRolePolicyDocument.Statement[0];
   expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
-  expect(JSON.stringify(statement.Principal.Federated)).toMatch(/OpenIdConnectProvider|OidcProvider/);
+  expect(JSON.stringify(statement.Principal.Federated)).toMatch(/ClusterOidcProvider/);
   // The condition keys name the issuer, known only at deploy: CloudFormation builds them (CfnJson).
   expect(JSON.stringify(statement.Condition)).toMatch(/Conditions/);
 });
