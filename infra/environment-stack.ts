@@ -1,10 +1,9 @@
 // One environment's AWS side: its network, its database and secret, and the IRSA roles of the pods that use them
 // (the service's, and the release guard's where the guard runs). Names come from settings, so the ARNs cdk8s
 // writes into gitops/ are the ones created here.
-import { CfnOutput, Validations } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentSettings, SharedSettings } from '../settings/schema';
 import { clusterAccess } from './cluster';

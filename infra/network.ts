@@ -1,10 +1,9 @@
 // One environment's VPC: public, node and database subnets over three zones at the CIDRs the NetworkPolicies name,
 // tagged for the AWS Load Balancer Controller, with private endpoints for what pods and nodes call (Secrets Manager,
 // ECR, STS, S3) and flow logs of all traffic.
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { EnvironmentSettings } from '../settings/schema';
 import { SettingsIpAddresses } from './settings-ip-addresses';

@@ -26,11 +26,16 @@ export function templateFiles(): FileSet {
 
 const ownsTemplates = (rel: string) => !rel.includes('/') && rel.endsWith('.template.json');
 
+/** The template files under `dir` that differ from `files`: changed, missing, or left from a stack now gone. */
+export function checkTemplates(dir: string, files: FileSet): string[] {
+  return diffFileSet(dir, files, ownsTemplates);
+}
+
 function main(argv: readonly string[]): number {
   const dir = resolve(__dirname, '..', TEMPLATES_DIR);
   const files = templateFiles();
   if (argv.includes('--check')) {
-    const differing = diffFileSet(dir, files, ownsTemplates);
+    const differing = checkTemplates(dir, files);
     if (differing.length > 0) {
       console.error(
         `infra:synth --check: templates are out of date (run \`npm run infra:synth\` and commit):\n  ${differing.join('\n  ')}`,
