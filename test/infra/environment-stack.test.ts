@@ -9,6 +9,7 @@ import { oidcProviderArn } from '../../settings/derived';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../settings/schema';
 import { FIXTURE_ENVIRONMENTS, FIXTURE_SHARED } from '../support/aws-settings-fixture';
 import { synthFixtureApp } from '../support/infra-app';
+import { ruleTable } from '../support/rule-table';
 
 const built = synthFixtureApp();
 afterAll(() => built.cleanup());
@@ -84,22 +85,32 @@ describe.each(ENVIRONMENT_NAMES)('environment %s', (name) => {
     ]);
   });
 
-  test.each([
-    ['gp3 storage', (p: any) => p.StorageType, 'gp3'],
-    ['encrypted storage', (p: any) => p.StorageEncrypted, true],
-    ['Performance Insights', (p: any) => p.EnablePerformanceInsights, true],
-    ['automated backups for the set days', (p: any) => p.BackupRetentionPeriod, s.database.backupRetentionDays],
-    ['Multi-AZ as the settings say', (p: any) => p.MultiAZ, s.database.multiAz],
-    ['deletion protection as the settings say', (p: any) => p.DeletionProtection, s.database.protect],
+  ruleTable<{ name: string; get: (p: any) => unknown; want: unknown }>(
+    'the database',
     [
-      'the identifier, database name and port of the settings',
-      (p: any) => [p.DBInstanceIdentifier, p.DBName, p.Port],
-      [s.database.instanceIdentifier, s.database.databaseName, String(s.database.port)],
+      { name: 'has gp3 storage', get: (p) => p.StorageType, want: 'gp3' },
+      { name: 'has encrypted storage', get: (p) => p.StorageEncrypted, want: true },
+      { name: 'has Performance Insights on', get: (p) => p.EnablePerformanceInsights, want: true },
+      {
+        name: 'keeps automated backups for the set days',
+        get: (p) => p.BackupRetentionPeriod,
+        want: s.database.backupRetentionDays,
+      },
+      { name: 'is Multi-AZ as the settings say', get: (p) => p.MultiAZ, want: s.database.multiAz },
+      {
+        name: 'has deletion protection as the settings say',
+        get: (p) => p.DeletionProtection,
+        want: s.database.protect,
+      },
+      {
+        name: 'has the identifier, database name and port of the settings',
+        get: (p) => [p.DBInstanceIdentifier, p.DBName, p.Port],
+        want: [s.database.instanceIdentifier, s.database.databaseName, String(s.database.port)],
+      },
+      { name: 'runs PostgreSQL', get: (p) => p.Engine, want: 'postgres' },
     ],
-    ['PostgreSQL', (p: any) => p.Engine, 'postgres'],
-  ])('the database has %s', (_, get, want) => {
-    expect(get(primary(name))).toEqual(want);
-  });
+    ({ get, want }) => expect(get(primary(name))).toEqual(want),
+  );
 
   test('the database keeps a final snapshot when deleted exactly where it is protected', () => {
     const [, instance] = of(name, 'AWS::RDS::DBInstance').find(([, r]) => !r.Properties.SourceDBInstanceIdentifier)!;

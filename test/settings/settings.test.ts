@@ -8,6 +8,7 @@ import {
   fixtureSharedRaw,
   type EnvironmentSettingsInput,
 } from '../support/aws-settings-fixture';
+import { ruleTable } from '../support/rule-table';
 import { awsFacts, guardAwsFacts, oidcProviderArn } from '../../settings/derived';
 
 const SHARED: SharedSettings = FIXTURE_SHARED;
@@ -43,64 +44,73 @@ test("the OIDC provider's ARN is the issuer without its scheme", () => {
   );
 });
 
-test.each([
+type Mutate = (e: EnvironmentSettingsInput) => unknown;
+ruleTable<{ name: string; mutate: Mutate; message: string }>(
+  'bad AWS settings are refused, naming the environment and the field',
   [
-    'a CIDR past 255',
-    (e: EnvironmentSettingsInput) => (e.network.publicSubnets[0] = '10.52.256.0/24'),
-    "field 'network.publicSubnets.0'",
+    {
+      name: 'a CIDR past 255',
+      mutate: (e) => (e.network.publicSubnets[0] = '10.52.256.0/24'),
+      message: "field 'network.publicSubnets.0'",
+    },
+    {
+      name: 'a CIDR not at its range start',
+      mutate: (e) => (e.network.vpcCidr = '10.52.0.1/16'),
+      message: "field 'network.vpcCidr'",
+    },
+    {
+      name: 'a subnet outside the VPC',
+      mutate: (e) => (e.network.databaseSubnets[2] = '10.99.10.0/24'),
+      message: "field 'network.databaseSubnets.2': '10.99.10.0/24' is outside the VPC '10.52.0.0/16'",
+    },
+    {
+      name: 'overlapping subnets',
+      mutate: (e) => (e.network.nodeSubnets[0] = '10.52.0.0/20'),
+      message: "field 'network.publicSubnets.0': '10.52.0.0/24' overlaps '10.52.0.0/20' (network.nodeSubnets.0)",
+    },
+    {
+      name: 'two subnets for three AZs',
+      mutate: (e) => e.network.nodeSubnets.pop(),
+      message: "field 'network.nodeSubnets'",
+    },
+    {
+      name: 'an AZ of another region',
+      mutate: (e) => (e.availabilityZones[1] = 'eu-west-1b'),
+      message: "field 'availabilityZones.1': 'eu-west-1b' is not in region 'eu-central-1'",
+    },
+    {
+      name: 'a role name with a slash',
+      mutate: (e) => (e.serviceRoleName = 'a/b'),
+      message: "field 'serviceRoleName'",
+    },
+    {
+      name: 'an OIDC issuer that is not EKS',
+      mutate: (e) => Object.assign(e.cluster, { oidcIssuer: 'https://example.com' }),
+      message: "field 'cluster.oidcIssuer'",
+    },
+    {
+      name: 'storage that may not grow',
+      mutate: (e) => (e.database.maxAllocatedStorageGiB = 10),
+      message: "field 'database.maxAllocatedStorageGiB'",
+    },
+    {
+      name: 'another account than the registry',
+      mutate: (e) => (e.accountId = '444455556666'),
+      message: "field 'accountId' is '444455556666', but the shared settings' is '111122223333'",
+    },
+    {
+      name: 'a derived value typed in',
+      mutate: (e) => Object.assign(e, { roleArn: 'arn:aws:iam::1:role/x' }),
+      message: 'Unrecognized key: "roleArn"',
+    },
   ],
-  [
-    'a CIDR not at its range start',
-    (e: EnvironmentSettingsInput) => (e.network.vpcCidr = '10.52.0.1/16'),
-    "field 'network.vpcCidr'",
-  ],
-  [
-    'a subnet outside the VPC',
-    (e: EnvironmentSettingsInput) => (e.network.databaseSubnets[2] = '10.99.10.0/24'),
-    "field 'network.databaseSubnets.2': '10.99.10.0/24' is outside the VPC '10.52.0.0/16'",
-  ],
-  [
-    'overlapping subnets',
-    (e: EnvironmentSettingsInput) => (e.network.nodeSubnets[0] = '10.52.0.0/20'),
-    "field 'network.publicSubnets.0': '10.52.0.0/24' overlaps '10.52.0.0/20' (network.nodeSubnets.0)",
-  ],
-  [
-    'two subnets for three AZs',
-    (e: EnvironmentSettingsInput) => e.network.nodeSubnets.pop(),
-    "field 'network.nodeSubnets'",
-  ],
-  [
-    'an AZ of another region',
-    (e: EnvironmentSettingsInput) => (e.availabilityZones[1] = 'eu-west-1b'),
-    "field 'availabilityZones.1': 'eu-west-1b' is not in region 'eu-central-1'",
-  ],
-  ['a role name with a slash', (e: EnvironmentSettingsInput) => (e.serviceRoleName = 'a/b'), "field 'serviceRoleName'"],
-  [
-    'an OIDC issuer that is not EKS',
-    (e: EnvironmentSettingsInput) => Object.assign(e.cluster, { oidcIssuer: 'https://example.com' }),
-    "field 'cluster.oidcIssuer'",
-  ],
-  [
-    'storage that may not grow',
-    (e: EnvironmentSettingsInput) => (e.database.maxAllocatedStorageGiB = 10),
-    "field 'database.maxAllocatedStorageGiB'",
-  ],
-  [
-    'another account than the registry',
-    (e: EnvironmentSettingsInput) => (e.accountId = '444455556666'),
-    "field 'accountId' is '444455556666', but the shared settings' is '111122223333'",
-  ],
-  [
-    'a derived value typed in',
-    (e: EnvironmentSettingsInput) => Object.assign(e, { roleArn: 'arn:aws:iam::1:role/x' }),
-    'Unrecognized key: "roleArn"',
-  ],
-])('%s is refused, naming the environment and the field', (_, mutate, message) => {
-  const e = env();
-  mutate(e);
-  expect(() => parseEnvironmentSettings('staging', e, SHARED)).toThrow(`AWS settings of 'staging': `);
-  expect(() => parseEnvironmentSettings('staging', e, SHARED)).toThrow(message);
-});
+  ({ mutate, message }) => {
+    const e = env();
+    mutate(e);
+    expect(() => parseEnvironmentSettings('staging', e, SHARED)).toThrow(`AWS settings of 'staging': `);
+    expect(() => parseEnvironmentSettings('staging', e, SHARED)).toThrow(message);
+  },
+);
 
 test('an imported GitHub OIDC provider must be the GitHub one', () => {
   const s = fixtureSharedRaw();
