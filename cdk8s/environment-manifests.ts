@@ -18,9 +18,9 @@ export function runningRelease(env: Environment, record: ReleaseRecord, where: s
   }
   const { image, release } = record.current;
   const ref = parseImage(image);
-  if (ref.repository !== env.imageRepository) {
+  if (ref.repository !== env.aws.imageRepository) {
     throw new Error(
-      `${where}: field 'current.image' is from '${ref.repository}', but environment '${env.name}' runs only images from '${env.imageRepository}'`,
+      `${where}: field 'current.image' is from '${ref.repository}', but environment '${env.name}' runs only images from '${env.aws.imageRepository}'`,
     );
   }
   return { image, release };

@@ -1,9 +1,18 @@
 // Each environment's settings, as data: one zod schema and three validated objects (dev, staging, prod).
 // Constructs, the release gates and the alerts all read these; nothing else holds an environment's facts.
+// The AWS facts (account, region, namespace, role, secret, repository, CIDRs) come from settings/, which infra/
+// reads too: they are derived there, never typed here.
 import { z } from 'zod';
+import { awsFacts, awsFactsSchema } from '../settings/derived';
+import { ENVIRONMENT_SETTINGS, SHARED_SETTINGS } from '../settings/environments';
+import {
+  ENVIRONMENT_NAMES,
+  type EnvironmentName,
+  type EnvironmentSettings,
+  type SharedSettings,
+} from '../settings/schema';
 
-export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
-export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+export { ENVIRONMENT_NAMES, type EnvironmentName };
 
 /** The promotion order: an image reaches an environment only from the one before it. */
 export const PROMOTION_ORDER: readonly EnvironmentName[] = ENVIRONMENT_NAMES;
@@ -13,13 +22,6 @@ const quantity = (unit: RegExp, example: string) =>
   z.string().regex(unit, `a Kubernetes quantity such as "${example}"`);
 const cpu = quantity(/^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/, '250m');
 const memory = quantity(/^[1-9][0-9]*(Mi|Gi)$/, '256Mi');
-const cidr = z
-  .string()
-  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, 'an IPv4 CIDR such as "10.0.32.0/20"')
-  .refine(
-    (s) => s.split(/[./]/).every((p, i) => Number(p) <= (i === 4 ? 32 : 255)),
-    'an IPv4 CIDR with octets ≤ 255 and prefix ≤ 32',
-  );
 const dnsName = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'a DNS host name');
@@ -73,11 +75,6 @@ export const clusterSchema = z.strictObject({
   server: z.string().url(),
   /** Where the AWS Load Balancer Controller runs. */
   ingressControllerNamespace: namespaceName,
-  /**
-   * The subnets the ALB's nodes live in: with target type `ip` the ALB reaches pods directly from these addresses,
-   * not from a pod in the controller's namespace, so the ingress policy must admit them too.
-   */
-  loadBalancerSubnetCidrs: z.array(cidr).min(1),
   /** Where Prometheus (the Prometheus Operator) runs and scrapes from. */
   monitoringNamespace: namespaceName,
   /** Labels the Prometheus Operator selects ServiceMonitors and PrometheusRules by. */
@@ -92,18 +89,6 @@ export type Cluster = z.infer<typeof clusterSchema>;
 
 export const environmentSchema = z.strictObject({
   name: z.enum(ENVIRONMENT_NAMES),
-  aws: z.strictObject({
-    accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as "eu-west-1"'),
-  }),
-  namespace: namespaceName,
-  /** The only image repository this environment runs from (the release record's image must name it). */
-  imageRepository: z
-    .string()
-    .regex(
-      /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/,
-      'an image repository such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello-app"',
-    ),
   cluster: clusterSchema,
   replicas: z
     .strictObject({ min: z.number().int().min(1).max(50), max: z.number().int().min(1).max(100) })
@@ -114,19 +99,6 @@ export const environmentSchema = z.strictObject({
     requests: z.strictObject({ cpu, memory }),
     limits: z.strictObject({ cpu, memory }),
   }),
-  database: z.strictObject({
-    host: dnsName,
-    port: z.number().int().min(1).max(65535),
-    name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a PostgreSQL database name'),
-    /** The RDS DB subnets: the only destinations the workload may reach besides DNS. */
-    subnetCidrs: z.array(cidr).min(1),
-  }),
-  /** The IAM role the service account assumes through IRSA (reads the database secret). */
-  serviceAccountRoleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,128}$/, 'an IAM role ARN'),
-  /** The Secrets Manager secret holding the database credentials (JSON with username and password). */
-  databaseSecret: z.strictObject({
-    name: z.string().regex(/^[\w/+=.@-]{1,512}$/, 'a Secrets Manager secret name'),
-  }),
   /** The public host name; no Ingress where absent. */
   ingressHost: dnsName.optional(),
   /** The time zone "today" is computed in. */
@@ -134,7 +106,13 @@ export const environmentSchema = z.strictObject({
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   slo: sloSchema,
 });
-export type Environment = z.infer<typeof environmentSchema>;
+/** An environment's Kubernetes-side settings joined with what it takes from the AWS settings (the chart's values). */
+export const joinedEnvironmentSchema = environmentSchema.extend({
+  /** The namespace everything of the environment lives in (the IRSA trust names it). */
+  namespace: namespaceName,
+  aws: awsFactsSchema,
+});
+export type Environment = z.infer<typeof joinedEnvironmentSchema>;
 
 /** Seconds in a Prometheus-style duration ("30s", "5m", "1h"). */
 export function seconds(d: string): number {
@@ -143,42 +121,27 @@ export function seconds(d: string): number {
   return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
 }
 
-const ACCOUNT = '123456789012';
-const REGION = 'eu-west-1';
 const strictGates = {
   traffic: { failureLimit: 3, errorLimit: 3, noData: 'fail' },
   errorRatio: { failureLimit: 2, errorLimit: 3, noData: 'hold' },
   latencyP99: { failureLimit: 2, errorLimit: 3, noData: 'hold' },
 } as const;
 
-const IMAGE_REPOSITORY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/hello-app`;
-const cluster = (vpcOctet: number) => ({
+const cluster = {
   server: 'https://kubernetes.default.svc',
   ingressControllerNamespace: 'kube-system',
-  loadBalancerSubnetCidrs: [`10.${vpcOctet}.0.0/22`, `10.${vpcOctet}.4.0/22`, `10.${vpcOctet}.8.0/22`],
   monitoringNamespace: 'monitoring',
   monitoringSelectorLabels: { release: 'kube-prometheus-stack' },
   dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
-});
+};
 
 const raw: Record<EnvironmentName, unknown> = {
   dev: {
     name: 'dev',
-    aws: { accountId: ACCOUNT, region: REGION },
-    namespace: 'hello-dev',
-    imageRepository: IMAGE_REPOSITORY,
-    cluster: cluster(10),
+    cluster,
     replicas: { min: 1, max: 3 },
     targetCpuUtilization: 70,
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-    database: {
-      host: 'hello-dev.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com',
-      port: 5432,
-      name: 'hello',
-      subnetCidrs: ['10.10.32.0/20', '10.10.48.0/20', '10.10.64.0/20'],
-    },
-    serviceAccountRoleArn: `arn:aws:iam::${ACCOUNT}:role/hello-app-dev`,
-    databaseSecret: { name: 'hello-app/dev/database' },
     ingressHost: 'hello.dev.example.com',
     timeZone: 'UTC',
     logLevel: 'debug',
@@ -194,21 +157,10 @@ const raw: Record<EnvironmentName, unknown> = {
   },
   staging: {
     name: 'staging',
-    aws: { accountId: ACCOUNT, region: REGION },
-    namespace: 'hello-staging',
-    imageRepository: IMAGE_REPOSITORY,
-    cluster: cluster(20),
+    cluster,
     replicas: { min: 2, max: 4 },
     targetCpuUtilization: 70,
     resources: { requests: { cpu: '200m', memory: '192Mi' }, limits: { cpu: '1', memory: '384Mi' } },
-    database: {
-      host: 'hello-staging.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com',
-      port: 5432,
-      name: 'hello',
-      subnetCidrs: ['10.20.32.0/20', '10.20.48.0/20', '10.20.64.0/20'],
-    },
-    serviceAccountRoleArn: `arn:aws:iam::${ACCOUNT}:role/hello-app-staging`,
-    databaseSecret: { name: 'hello-app/staging/database' },
     ingressHost: 'hello.staging.example.com',
     timeZone: 'UTC',
     logLevel: 'info',
@@ -224,21 +176,10 @@ const raw: Record<EnvironmentName, unknown> = {
   },
   prod: {
     name: 'prod',
-    aws: { accountId: ACCOUNT, region: REGION },
-    namespace: 'hello-prod',
-    imageRepository: IMAGE_REPOSITORY,
-    cluster: cluster(30),
+    cluster,
     replicas: { min: 3, max: 10 },
     targetCpuUtilization: 65,
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-    database: {
-      host: 'hello-prod.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com',
-      port: 5432,
-      name: 'hello',
-      subnetCidrs: ['10.30.32.0/20', '10.30.48.0/20', '10.30.64.0/20'],
-    },
-    serviceAccountRoleArn: `arn:aws:iam::${ACCOUNT}:role/hello-app-prod`,
-    databaseSecret: { name: 'hello-app/prod/database' },
     ingressHost: 'hello.example.com',
     timeZone: 'UTC',
     logLevel: 'info',
@@ -254,13 +195,22 @@ const raw: Record<EnvironmentName, unknown> = {
   },
 };
 
-/** Validates one environment's settings; a bad value throws naming the environment and the field. */
-export function parseEnvironment(name: string, value: unknown): Environment {
+/**
+ * Validates one environment's settings and joins them with its AWS settings; a bad value throws naming the
+ * environment and the field.
+ */
+export function parseEnvironment(
+  name: EnvironmentName,
+  value: unknown,
+  awsSettings: EnvironmentSettings = ENVIRONMENT_SETTINGS[name],
+  shared: SharedSettings = SHARED_SETTINGS,
+): Environment {
   const result = environmentSchema.safeParse(value);
   if (result.success) {
     if (result.data.name !== name)
       throw new Error(`environment '${name}': field 'name' is '${result.data.name}', expected '${name}'`);
-    return result.data;
+    const aws = awsFacts(awsSettings, shared);
+    return { ...result.data, namespace: aws.namespace, aws };
   }
   const lines = result.error.issues.map(
     (i) => `environment '${name}': field '${i.path.join('.') || '(root)'}': ${i.message}`,

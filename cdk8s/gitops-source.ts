@@ -1,6 +1,8 @@
 // Where Argo CD finds the synthesized environments: the repository, the branch and the layout. Validated like the
 // environment settings, so a bad value fails synth naming the field.
 import { z } from 'zod';
+import { gitHubRepositoryUrl } from '../settings/derived';
+import { SHARED_SETTINGS } from '../settings/environments';
 
 export const gitopsSourceSchema = z.strictObject({
   /** The repository holding gitops/<env>/ (this one, or a dedicated gitops repository). */
@@ -23,8 +25,8 @@ function parse(value: unknown): GitopsSource {
 }
 
 export const GITOPS_SOURCE: GitopsSource = parse({
-  repoURL: 'https://github.com/example/hello-app.git',
-  targetRevision: 'main',
+  repoURL: gitHubRepositoryUrl(SHARED_SETTINGS),
+  targetRevision: SHARED_SETTINGS.github.mainBranch,
   root: 'gitops',
   argocdNamespace: 'argocd',
 });

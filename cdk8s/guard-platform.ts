@@ -1,22 +1,15 @@
 // The release guard's platform facts, once: its image, namespace, names, port, Lease, timings and where it may
 // connect. The guard's constructs (cdk8s/constructs/guard-*.ts) and the guard's own defaults (release/guard) read these.
+// Its AWS identity, secret, image repository and the API server's addresses come from settings/ (infra/ creates them).
 import { z } from 'zod';
-import { ENVIRONMENT_NAMES, ENVIRONMENTS } from './environments';
+import { guardAwsFacts } from '../settings/derived';
+import { ENVIRONMENT_SETTINGS, SHARED_SETTINGS } from '../settings/environments';
 import { imageSchema, parseImage } from './release-record';
 
 /** The ECR repository of the release tool's image (the Dockerfile's `release` target); release.yml pushes to it. */
-export const RELEASE_IMAGE_REPOSITORY = 'hello-release';
+export const RELEASE_IMAGE_REPOSITORY = SHARED_SETTINGS.repositories.release;
 
-/** The registry the environments pull the service from: the release tool's image lives next to it. */
-function serviceRegistry(): string {
-  const registries = [...new Set(ENVIRONMENT_NAMES.map((name) => ENVIRONMENTS[name].imageRepository.split('/')[0]!))];
-  if (registries.length !== 1) {
-    throw new Error(
-      `the environments pull from several registries (${registries.join(', ')}): say which one holds '${RELEASE_IMAGE_REPOSITORY}'`,
-    );
-  }
-  return registries[0]!;
-}
+const AWS = guardAwsFacts(SHARED_SETTINGS, ENVIRONMENT_SETTINGS[SHARED_SETTINGS.guard.environment]);
 
 /**
  * The guard's image, pinned by digest so that a re-pushed tag can never change what runs the rollbacks: the
@@ -82,9 +75,9 @@ export const guardPlatformSchema = z.strictObject({
 export type GuardPlatform = z.infer<typeof guardPlatformSchema>;
 
 export const GUARD_PLATFORM: GuardPlatform = guardPlatformSchema.parse({
-  namespace: 'hello-platform',
-  name: 'hello-release-guard',
-  image: `${serviceRegistry()}/${RELEASE_IMAGE_REPOSITORY}@${GUARD_IMAGE_DIGEST}`,
+  namespace: AWS.namespace,
+  name: AWS.serviceAccountName,
+  image: `${AWS.imageRepository}@${GUARD_IMAGE_DIGEST}`,
   dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
   replicas: 2,
   port: 8081,
@@ -99,13 +92,9 @@ export const GUARD_PLATFORM: GuardPlatform = guardPlatformSchema.parse({
     port: 9090,
   },
   gitHost: { cidrs: ['140.82.112.0/20', '143.55.64.0/20', '192.30.252.0/22'], port: 443 },
-  apiServer: { cidrs: ['10.0.0.0/16'], port: 443 },
-  gitopsRepository: 'https://github.com/example/hello-app.git',
-  gitCredentials: {
-    secretName: 'hello-app/platform/release-guard-git',
-    roleArn: 'arn:aws:iam::123456789012:role/hello-release-guard',
-    region: 'eu-west-1',
-  },
+  apiServer: { cidrs: AWS.apiServerCidrs, port: 443 },
+  gitopsRepository: AWS.gitopsRepository,
+  gitCredentials: { secretName: AWS.gitSecretName, roleArn: AWS.roleArn, region: AWS.region },
 });
 
 /** Environment variables the guard reads (the Deployment sets them; `release guard` falls back to them). */

@@ -16,7 +16,6 @@ import {
   releasePodLabels,
   secretStoreName,
   selectorLabels,
-  serviceAccountName,
   workloadName,
 } from './names';
 import { Availability } from './constructs/availability';
@@ -55,9 +54,9 @@ export class HelloEnvironment extends Chart {
 
     new HelloNamespace(this, 'Namespace', { name: namespace, labels });
     const account = new HelloServiceAccount(this, 'ServiceAccount', {
-      name: serviceAccountName(),
+      name: env.aws.serviceAccountName,
       namespace,
-      roleArn: env.serviceAccountRoleArn,
+      roleArn: env.aws.serviceAccountRoleArn,
       labels,
     });
     new NetworkPolicies(this, 'NetworkPolicies', {
@@ -66,10 +65,10 @@ export class HelloEnvironment extends Chart {
       servingPods: selectorLabels(env.name, COMPONENTS.api),
       databaseClients: appSelectorLabels(env.name),
       httpPort: HTTP_PORT,
-      databasePort: env.database.port,
-      databaseCidrs: env.database.subnetCidrs,
+      databasePort: env.aws.databasePort,
+      databaseCidrs: env.aws.databaseCidrs,
       clientNamespaces: [env.cluster.ingressControllerNamespace, env.cluster.monitoringNamespace],
-      clientCidrs: env.cluster.loadBalancerSubnetCidrs,
+      clientCidrs: env.aws.loadBalancerCidrs,
       dns: env.cluster.dns,
     });
     const secret = new DatabaseSecret(this, 'DatabaseSecret', {
@@ -77,10 +76,7 @@ export class HelloEnvironment extends Chart {
       labels,
       region: env.aws.region,
       serviceAccountName: account.name,
-      remoteSecretName: env.databaseSecret.name,
-      host: env.database.host,
-      port: env.database.port,
-      database: env.database.name,
+      remoteSecretName: env.aws.databaseSecretName,
       storeName: secretStoreName(),
       secretName: databaseSecretName(),
       urlKey: DATABASE_URL_KEY,

@@ -3,7 +3,7 @@
 // and helm-templates.ts turns each marker back into a `.Values` reference. The chart thus comes from the same
 // constructs as gitops/, with no second copy to keep in step.
 import { z } from 'zod';
-import { environmentSchema, type Environment } from './environments';
+import { environmentSchema, joinedEnvironmentSchema, type Environment } from './environments';
 import type { RunningRelease } from './hello-environment';
 
 /** A scalar value: `@@hv:<path>@@`; one element standing for a whole list: `@@hvlist:<path>@@`; a map: a key `@@hvmap:<path>@@`. */
@@ -47,7 +47,7 @@ function placeholders(schema: z.ZodType, value: unknown, path: string): unknown 
 
 /** The environment as placeholders: what the constructs see when they build the chart's templates. */
 export function placeholderEnvironment(env: Environment): Environment {
-  return placeholders(environmentSchema, env, '') as Environment;
+  return placeholders(joinedEnvironmentSchema, env, '') as Environment;
 }
 
 export function placeholderRelease(): RunningRelease {

@@ -23,11 +23,6 @@ export function migrationJobName(): string {
   return `${APP_NAME}-migrate`;
 }
 
-/** The ServiceAccount the pods run as and the SecretStore authenticates with (IRSA). */
-export function serviceAccountName(): string {
-  return APP_NAME;
-}
-
 /** The Kubernetes Secret the ExternalSecret materializes (it holds only the database URL). */
 export function databaseSecretName(): string {
   return `${APP_NAME}-database`;

@@ -1,11 +1,15 @@
 // The database URL as a Kubernetes Secret, materialized by External Secrets from AWS Secrets Manager: a SecretStore
-// that authenticates with the IRSA ServiceAccount, and an ExternalSecret that builds the URL from the stored
-// username and password. Git holds only references; no secret value is ever synthesized.
+// that authenticates with the IRSA ServiceAccount, and an ExternalSecret that builds the URL from the RDS-attached
+// secret (host, port, dbname, username, password), so the host is never typed and `verify-full` checks the name RDS
+// put in its certificate. Git holds only references; no secret value is ever synthesized.
 import { Construct } from 'constructs';
 import type { k8s } from 'cdk8s-plus-28';
 import { ENV } from '../../contract/runtime';
 import { syncWave } from '../sync-order';
 import { externalSecret, refreshIntervalOf, secretsManagerStore } from './external-secrets';
+
+/** The keys RDS writes into the secret it attaches to a database instance, read to build the URL. */
+export const RDS_SECRET_KEYS = ['host', 'port', 'dbname', 'username', 'password'] as const;
 
 /** How the service's PostgreSQL client treats TLS (libpq `sslmode`). */
 export type SslMode = 'verify-full' | 'require' | 'no-verify' | 'disable';
@@ -15,11 +19,8 @@ export interface DatabaseSecretProps {
   readonly region: string;
   /** The ServiceAccount (with the IRSA role) the SecretStore authenticates as. */
   readonly serviceAccountName: string;
-  /** The Secrets Manager secret: JSON with `username` and `password`. */
+  /** The RDS-attached Secrets Manager secret: JSON with `host`, `port`, `dbname`, `username` and `password`. */
   readonly remoteSecretName: string;
-  readonly host: string;
-  readonly port: number;
-  readonly database: string;
   readonly storeName: string;
   /** The Kubernetes Secret to create. */
   readonly secretName: string;
@@ -51,9 +52,9 @@ export class DatabaseSecret extends Construct {
       serviceAccountName: props.serviceAccountName,
     });
     // ExternalSecret templates are Go templates over the fetched keys; urlquery keeps special characters in the
-    // password from breaking the URL.
+    // user name and password from breaking the URL.
     const url =
-      `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${props.host}:${props.port}/${props.database}` +
+      `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@{{ .host }}:{{ .port }}/{{ .dbname }}` +
       `?sslmode=${props.sslMode ?? 'verify-full'}`;
     externalSecret(this, 'Secret', {
       metadata: {
@@ -65,7 +66,7 @@ export class DatabaseSecret extends Construct {
       refreshInterval,
       storeName: props.storeName,
       remoteSecretName: props.remoteSecretName,
-      properties: ['username', 'password'],
+      properties: RDS_SECRET_KEYS,
       template: { [props.urlKey]: url },
     });
     this.urlEnv = { name: ENV.databaseUrl, valueFrom: { secretKeyRef: { name: props.secretName, key: props.urlKey } } };

