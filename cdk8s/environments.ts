@@ -28,15 +28,32 @@ const dnsName = z
 export const NO_DATA_POLICIES = ['fail', 'hold'] as const;
 export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
 
-export const gatePolicySchema = z.strictObject({
-  /** Consecutive failed measurements that fail the gate. */
-  failureLimit: z.number().int().min(1).max(20),
-  /** Consecutive measurement errors (Prometheus unreachable, timing out, answering an error) that make the run undecidable. */
-  errorLimit: z.number().int().min(1).max(20),
-  /** What a measurement without data means. */
-  noData: z.enum(NO_DATA_POLICIES),
-});
-export type GatePolicy = z.infer<typeof gatePolicySchema>;
+/**
+ * How a gate counts its measurements, with Argo Rollouts' field names and meanings (an AnalysisTemplate metric's
+ * `failureLimit`, `inconclusiveLimit`, `consecutiveErrorLimit`, same defaults), plus `consecutiveFailureLimit`
+ * (argo-rollouts#4792). docs/operations.md maps each field to the AnalysisTemplate.
+ */
+export const gatePolicySchema = z
+  .strictObject({
+    /** Failed measurements allowed in total: the gate fails when failures exceed it. @default 0 */
+    failureLimit: z.number().int().min(0).max(100).default(0),
+    /** Failed measurements in a row that fail the gate at once, before the total is spent. @default no streak rule */
+    consecutiveFailureLimit: z.number().int().min(1).max(100).optional(),
+    /** Measurements without data allowed in total when no data holds: beyond it the gate is inconclusive. @default 0 */
+    inconclusiveLimit: z.number().int().min(0).max(100).default(0),
+    /** Measurement errors (Prometheus unreachable, timing out, answering an error) allowed in a row: beyond it the gate
+     * cannot decide. @default 4 */
+    consecutiveErrorLimit: z.number().int().min(0).max(100).default(4),
+    /** What a measurement without data means: a failed measurement, or an inconclusive one. */
+    noData: z.enum(NO_DATA_POLICIES),
+  })
+  .refine((p) => p.consecutiveFailureLimit === undefined || p.consecutiveFailureLimit <= p.failureLimit, {
+    message:
+      "'consecutiveFailureLimit' must not exceed 'failureLimit': a longer streak would already have exceeded the total; raise 'failureLimit' or lower the streak",
+    path: ['consecutiveFailureLimit'],
+  });
+/** A gate's counting rules as the aggregator reads them (defaults applied). */
+export type GatePolicy = z.output<typeof gatePolicySchema>;
 
 export const sloSchema = z
   .strictObject({
@@ -145,11 +162,30 @@ export function seconds(d: string): number {
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
-const strictGates = {
-  traffic: { failureLimit: 3, errorLimit: 3, noData: 'fail' },
-  errorRatio: { failureLimit: 2, errorLimit: 3, noData: 'hold' },
-  latencyP99: { failureLimit: 2, errorLimit: 3, noData: 'hold' },
-} as const;
+/**
+ * The gates' counting rules. Traffic: a third measurement below the minimum fails (no data counts as one). Error
+ * ratio and p99: two breaches in a row fail fast, three in total fail however spread; measurements without data
+ * are tolerated up to `inconclusiveLimit` (what the window leaves after `minSamples` passes). A third Prometheus
+ * error in a row makes the run undecidable.
+ */
+const strictGates = (inconclusiveLimit: number) =>
+  ({
+    traffic: { failureLimit: 2, inconclusiveLimit, consecutiveErrorLimit: 2, noData: 'fail' },
+    errorRatio: {
+      failureLimit: 2,
+      consecutiveFailureLimit: 2,
+      inconclusiveLimit,
+      consecutiveErrorLimit: 2,
+      noData: 'hold',
+    },
+    latencyP99: {
+      failureLimit: 2,
+      consecutiveFailureLimit: 2,
+      inconclusiveLimit,
+      consecutiveErrorLimit: 2,
+      noData: 'hold',
+    },
+  }) as const;
 
 const IMAGE_REPOSITORY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/hello-app`;
 const cluster = (vpcOctet: number) => ({
@@ -189,7 +225,7 @@ const raw: Record<EnvironmentName, unknown> = {
       window: '2m',
       interval: '20s',
       minSamples: 3,
-      gates: strictGates,
+      gates: strictGates(3),
     },
   },
   staging: {
@@ -219,7 +255,7 @@ const raw: Record<EnvironmentName, unknown> = {
       window: '5m',
       interval: '30s',
       minSamples: 5,
-      gates: strictGates,
+      gates: strictGates(5),
     },
   },
   prod: {
@@ -249,7 +285,7 @@ const raw: Record<EnvironmentName, unknown> = {
       window: '10m',
       interval: '30s',
       minSamples: 10,
-      gates: { ...strictGates, errorRatio: { failureLimit: 2, errorLimit: 3, noData: 'fail' } },
+      gates: { ...strictGates(10), errorRatio: { ...strictGates(10).errorRatio, noData: 'fail' } },
     },
   },
 };

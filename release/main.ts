@@ -44,6 +44,8 @@ function run(cmd: Exclude<Command, { command: 'help' }>): Promise<ActionResult> 
         },
         clusterTimeoutMs: milliseconds(cmd.clusterTimeout),
         pollMs: milliseconds(cmd.poll),
+        // On stderr, so that --json output stays one document.
+        onWait: (what) => process.stderr.write(`release verify ${cmd.env}: waiting for ${what}\n`),
       });
   }
 }
