@@ -1,6 +1,8 @@
 // Each environment's settings, as data: one zod schema and three validated objects (dev, staging, prod).
 // Constructs, the release gates and the alerts all read these; nothing else holds an environment's facts.
 import { z } from 'zod';
+import { DURATION_FORMAT, durationMs, isDuration } from '../contract/duration';
+import { isKnownTimeZone, TIME_ZONE_FORMAT } from '../contract/time-zone';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -8,7 +10,8 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 /** The promotion order: an image reaches an environment only from the one before it. */
 export const PROMOTION_ORDER: readonly EnvironmentName[] = ENVIRONMENT_NAMES;
 
-const duration = z.string().regex(/^[1-9][0-9]*(s|m|h)$/, 'a Prometheus duration such as "30s", "5m" or "1h"');
+/** A duration in the one form the settings, the release CLI and the guard all read (contract/duration.ts). */
+export const durationSchema = z.string().refine(isDuration, DURATION_FORMAT);
 const quantity = (unit: RegExp, example: string) =>
   z.string().regex(unit, `a Kubernetes quantity such as "${example}"`);
 const cpu = quantity(/^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/, '250m');
@@ -64,14 +67,15 @@ export const sloSchema = z
     /** Smallest request rate (requests per second) for the other gates to mean anything. */
     minRequestsPerSecond: z.number().min(0),
     /** The analysis window: the range each measurement covers, and how long a release must be live before a verdict. */
-    window: duration,
+    window: durationSchema,
     /** How often each gate is measured during the window. */
-    interval: duration,
+    interval: durationSchema,
     /** Measurements needed before a gate can pass. */
     minSamples: z.number().int().min(1).max(100),
     gates: z.strictObject({ traffic: gatePolicySchema, errorRatio: gatePolicySchema, latencyP99: gatePolicySchema }),
   })
-  .refine((s) => seconds(s.interval) <= seconds(s.window), {
+  // Only comparable once both are durations (their own issues say so otherwise).
+  .refine((s) => !isDuration(s.interval) || !isDuration(s.window) || seconds(s.interval) <= seconds(s.window), {
     message: "'interval' must not be longer than 'window'",
     path: ['interval'],
   });
@@ -146,18 +150,16 @@ export const environmentSchema = z.strictObject({
   }),
   /** The public host name; no Ingress where absent. */
   ingressHost: dnsName.optional(),
-  /** The time zone "today" is computed in. */
-  timeZone: z.string().min(1),
+  /** The time zone "today" is computed in: checked as the service checks TZ_NAME, so a typo fails synth, not the pods. */
+  timeZone: z.string().refine(isKnownTimeZone, TIME_ZONE_FORMAT),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   slo: sloSchema,
 });
 export type Environment = z.infer<typeof environmentSchema>;
 
-/** Seconds in a Prometheus-style duration ("30s", "5m", "1h"). */
+/** Seconds in a duration ("30s", "5m", "1h"). */
 export function seconds(d: string): number {
-  const m = /^([1-9][0-9]*)(s|m|h)$/.exec(d);
-  if (!m) throw new Error(`'${d}' is not a duration such as "30s", "5m" or "1h"`);
-  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+  return durationMs(d) / 1000;
 }
 
 const ACCOUNT = '123456789012';

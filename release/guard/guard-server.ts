@@ -20,7 +20,7 @@ export async function startGuardServer(
   port: number,
   metrics: GuardMetrics,
   probes: Probes,
-  host = '0.0.0.0',
+  host: string,
 ): Promise<GuardServer> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://guard').pathname;

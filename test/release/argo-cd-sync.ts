@@ -20,8 +20,13 @@ import { git, type GitopsRemote } from '../support/git-repos';
 import { application, deployment, pod, type AppStatus } from './cluster-objects';
 
 export interface SyncBehaviour {
-  /** How long the migration hook runs. @default 200 */
+  /** How long the migration hook runs at least. @default 200 */
   readonly hookMs?: number;
+  /**
+   * Keep the hook running until the Application has been read this many times since it started, so that a test sees
+   * a client poll during the hook however slow the machine is. @default 0
+   */
+  readonly hookUntilReads?: number;
   /** When set, the hook's Job fails with this message (the backoff limit reached, say). */
   readonly hookFailure?: string;
   /** How long the Deployment takes to roll out once applied. @default 500 */
@@ -124,8 +129,11 @@ export class ArgoCdSync {
         },
       ],
     };
+    const readsBefore = this.applicationReads();
     this.show(running, 'complete');
     await sleep(this.behaviour.hookMs ?? 200);
+    while (!this.stopped && this.applicationReads() - readsBefore < (this.behaviour.hookUntilReads ?? 0))
+      await sleep(50);
     this.synced = rev;
     if (this.behaviour.hookFailure) {
       this.lastOperation = {
@@ -170,6 +178,10 @@ export class ArgoCdSync {
     await sleep(this.behaviour.rolloutMs ?? 500);
     this.lastOperation = { ...this.lastOperation, health: 'Healthy' };
     this.show(this.lastOperation, 'complete');
+  }
+
+  private applicationReads(): number {
+    return this.api.requests.filter((r) => r.startsWith('GET ') && r.includes('/applications/')).length;
   }
 
   private show(app: AppStatus, rollout: 'rolling' | 'complete'): void {

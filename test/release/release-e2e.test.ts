@@ -182,7 +182,7 @@ afterAll(async () => {
 test('verify started while Argo CD runs a slow migration hook waits for the sync, then passes; the release is promoted', async () => {
   // The migration (a Sync hook in wave 0) takes 8 s: all that time Argo CD shows the new revision OutOfSync with
   // its operation Running, and the Deployment (wave 1) still runs the previous image, fully rolled out.
-  const argo = new ArgoCdSync(api, remote, 'dev', { hookMs: 8000, rolloutMs: 1000 });
+  const argo = new ArgoCdSync(api, remote, 'dev', { hookMs: 8000, hookUntilReads: 3, rolloutMs: 1000 });
   await argo.start();
   let verified: Awaited<ReturnType<typeof release>>;
   let seconds: number;
