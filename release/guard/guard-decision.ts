@@ -21,6 +21,13 @@ export type GuardVerdict = (typeof GUARD_VERDICTS)[number];
 export const HOLD_CAUSES = ['low-traffic', 'no-data', 'metrics-error', 'read-error'] as const;
 export type HoldCause = (typeof HOLD_CAUSES)[number];
 
+/**
+ * Why a reconcile could not evaluate: it threw, the gitops repository or the cluster could not be read, or
+ * Prometheus answered with errors. Closed set: the label of the reconcile-error metric and the reason /readyz gives.
+ */
+export const BLIND_CAUSES = ['exception', 'gitops-unreadable', 'cluster-unreadable', 'prometheus'] as const;
+export type BlindCause = (typeof BLIND_CAUSES)[number];
+
 /** One analysis in the guard's terms. */
 export type Judgement =
   | { readonly verdict: 'healthy'; readonly reason: string }
