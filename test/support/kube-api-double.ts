@@ -2,6 +2,8 @@
 // over HTTP that serves recorded API objects to the REAL @kubernetes/client-node client through a generated
 // kubeconfig. GET / LIST (equality label selectors) / POST (409 AlreadyExists) / PUT (resourceVersion → 409
 // Conflict) / DELETE, for any group, version and plural; plus switches to make it fail like a real server can.
+// It stores what it is given; Argo CD's controller moving an Application through its states on a push is
+// test/release/argo-cd-sync.ts, whose header says where it is simpler than the real one.
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
