@@ -96,11 +96,3 @@ export const GUARD_PLATFORM: GuardPlatform = guardPlatformSchema.parse({
   gitopsRepository: AWS.gitopsRepository,
   gitCredentials: { secretName: AWS.gitSecretName, roleArn: AWS.roleArn, region: AWS.region },
 });
-
-/** Environment variables the guard reads (the Deployment sets them; `release guard` falls back to them). */
-export const GUARD_ENV = {
-  prometheusUrl: 'PROMETHEUS_URL',
-  gitops: 'GITOPS_REPOSITORY',
-  podName: 'POD_NAME',
-  podNamespace: 'POD_NAMESPACE',
-} as const;

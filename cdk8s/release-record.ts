@@ -75,7 +75,8 @@ export const figuresSchema = z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,
 const fromSchema = z.enum(['build', ...ENVIRONMENT_NAMES]);
 
 export const ACTIONS = ['deploy', 'promote', 'rollback', 'verify', 'mark-bad'] as const;
-export const OUTCOMES = ['succeeded', 'passed', 'failed', 'inconclusive'] as const;
+/** What a history entry records: an action that succeeded, or a verify's verdict (passed, failed, undecided). */
+export const HISTORY_OUTCOMES = ['succeeded', 'passed', 'failed', 'inconclusive'] as const;
 
 /** A release: the image, its version, and the id its metrics carry. */
 export const releaseSchema = z.strictObject({
@@ -92,7 +93,7 @@ export const historyEntrySchema = z.strictObject({
   release: versionSchema,
   /** Where the image came from: 'build' for a deploy, the source environment for a promotion, the environment itself for a rollback. */
   from: fromSchema.optional(),
-  outcome: z.enum(OUTCOMES),
+  outcome: z.enum(HISTORY_OUTCOMES),
   reason: reasonSchema.optional(),
   figures: figuresSchema.optional(),
   /** Who made the decision: the pipeline run, a person, or the guard. */

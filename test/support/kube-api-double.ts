@@ -2,6 +2,8 @@
 // over HTTP that serves recorded API objects to the REAL @kubernetes/client-node client through a generated
 // kubeconfig. GET / LIST (equality label selectors) / POST (409 AlreadyExists) / PUT (resourceVersion → 409
 // Conflict) / DELETE, for any group, version and plural; plus switches to make it fail like a real server can.
+// It stores what it is given; Argo CD's controller moving an Application through its states on a push is
+// test/release/argo-cd-sync.ts, whose header says where it is simpler than the real one.
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -56,6 +58,8 @@ export class KubeApiDouble {
   readonly requests: string[] = [];
   /** When set, every request is answered with this HTTP status (e.g. 503 for an API server in trouble). */
   failWith?: number;
+  /** With failWith: only requests whose path matches fail (say, Argo CD's API group while Leases still work). */
+  failOnly?: RegExp;
   url = '';
 
   private key(prefix: string, ns: string, plural: string, name: string): string {
@@ -111,7 +115,8 @@ export class KubeApiDouble {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://double');
     this.requests.push(`${req.method} ${url.pathname}`);
-    if (this.failWith) return status(res, this.failWith, 'ServiceUnavailable', 'the API server double is set to fail');
+    if (this.failWith && (!this.failOnly || this.failOnly.test(url.pathname)))
+      return status(res, this.failWith, 'ServiceUnavailable', 'the API server double is set to fail');
     const m = PATH.exec(url.pathname);
     if (!m?.groups) return status(res, 404, 'NotFound', `the double does not serve ${url.pathname}`);
     const { coreVersion, group, version, ns, plural, name } = m.groups;
