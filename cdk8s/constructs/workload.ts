@@ -3,7 +3,7 @@
 // ClusterIP Service in front of it.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { COMMANDS, ENV, HTTP_PORT, PATHS } from '../../contract/runtime';
+import { COMMANDS, DRAIN_SECONDS, ENV, HTTP_PORT, PATHS } from '../../contract/runtime';
 import { HTTP_PORT_NAME } from '../names';
 import { syncWave } from '../sync-order';
 import { helloContainer, type ContainerResources, type HelloPodProps } from './hello-container';
@@ -15,7 +15,7 @@ export type ZoneSpread = 'required' | 'preferred';
 export interface HelloWorkloadProps extends HelloPodProps {
   /** Labels that select the pods (a subset of `podLabels`, stable across releases). */
   readonly selector: Record<string, string>;
-  /** Seconds the service keeps serving in-flight requests after SIGTERM. @default 20 */
+  /** Seconds the service keeps serving in-flight requests after SIGTERM. @default DRAIN_SECONDS (contract) */
   readonly shutdownGraceSeconds?: number;
   /** Seconds Kubernetes waits before SIGKILL; must exceed the drain. @default 30 */
   readonly terminationGracePeriodSeconds?: number;
@@ -38,7 +38,7 @@ const INIT_RESOURCES: ContainerResources = {
 export class HelloWorkload extends Construct {
   constructor(scope: Construct, id: string, props: HelloWorkloadProps) {
     super(scope, id);
-    const drain = props.shutdownGraceSeconds ?? 20;
+    const drain = props.shutdownGraceSeconds ?? DRAIN_SECONDS;
     const grace = props.terminationGracePeriodSeconds ?? 30;
     const wait = props.migrateWaitSeconds ?? 300;
     const minReady = props.minReadySeconds ?? 5;

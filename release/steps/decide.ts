@@ -1,6 +1,5 @@
 // Step: decide the change to a release record (pure rules in record-changes.ts): changed, nothing to do, or refused.
 import { z } from 'zod';
-import { ENVIRONMENT_NAMES } from '../../cdk8s/environments';
 import { imageSchema, releaseRecordSchema, versionSchema } from '../../cdk8s/release-record';
 import * as rules from '../record-changes';
 import { defineStep, failed, skipped, succeeded } from './step';
@@ -62,4 +61,3 @@ export const decide = defineStep({
   },
 });
 
-export const ENVIRONMENT_ENUM = z.enum(ENVIRONMENT_NAMES);
