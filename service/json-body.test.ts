@@ -26,7 +26,7 @@ function put(body: Buffer | string, headers: Record<string, string> = { 'Content
     .put('/')
     .set(headers)
     // Sent as the bytes given: superagent would otherwise encode a Buffer under a JSON type as JSON.
-    .serialize((bytes: Buffer) => bytes)
+    .serialize((bytes: Buffer) => bytes as unknown as string)
     .send(Buffer.from(body))
     .then((res) => ({ status: res.status, body: res.body as unknown }));
 }
