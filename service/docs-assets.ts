@@ -20,7 +20,10 @@ const CACHE_CONTROL = 'public, max-age=3600';
 export function docsAssets(): (req: Request, res: Response, next: NextFunction) => void {
   const directory = path.dirname(require.resolve('swagger-ui-dist/package.json'));
   const files = new Map(
-    Object.entries(ASSETS).map(([name, type]) => [`/${name}`, { type, body: readFileSync(path.join(directory, name)) }]),
+    Object.entries(ASSETS).map(([name, type]) => [
+      `/${name}`,
+      { type, body: readFileSync(path.join(directory, name)) },
+    ]),
   );
   return (req, res, next) => {
     const file = req.method === 'GET' || req.method === 'HEAD' ? files.get(req.path) : undefined;

@@ -22,7 +22,10 @@ export function serializeError(value: unknown, depth = 0): LoggedError {
     return { type: typeof value, message: typeof value === 'string' ? maskDates(value) : `a thrown ${typeof value}` };
   }
   const code = (value as { code?: unknown }).code;
-  const stack = value.stack?.split('\n').slice(0, STACK_FRAMES + 1).join('\n');
+  const stack = value.stack
+    ?.split('\n')
+    .slice(0, STACK_FRAMES + 1)
+    .join('\n');
   return {
     type: value.name,
     message: maskDates(value.message),

@@ -22,13 +22,15 @@ function echoApp() {
 const app = echoApp();
 
 function put(body: Buffer | string, headers: Record<string, string> = { 'Content-Type': 'application/json' }) {
-  return supertest(app)
-    .put('/')
-    .set(headers)
-    // Sent as the bytes given: superagent would otherwise encode a Buffer under a JSON type as JSON.
-    .serialize((bytes: Buffer) => bytes as unknown as string)
-    .send(Buffer.from(body))
-    .then((res) => ({ status: res.status, body: res.body as unknown }));
+  return (
+    supertest(app)
+      .put('/')
+      .set(headers)
+      // Sent as the bytes given: superagent would otherwise encode a Buffer under a JSON type as JSON.
+      .serialize((bytes: Buffer) => bytes as unknown as string)
+      .send(Buffer.from(body))
+      .then((res) => ({ status: res.status, body: res.body as unknown }))
+  );
 }
 
 describe('the media types a body is accepted in', () => {

@@ -27,7 +27,11 @@ export const LOG_LINES_DROPPED = 'log_lines_dropped_total';
 
 type Observers = { count: Counter.Internal; duration: Histogram.Internal<string> };
 
-export function createHttpMetrics({ release, processMetrics = true, droppedLogLines }: HttpMetricsOptions): HttpMetrics {
+export function createHttpMetrics({
+  release,
+  processMetrics = true,
+  droppedLogLines,
+}: HttpMetricsOptions): HttpMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ [METRICS.labels.release]: release });
   if (processMetrics) collectDefaultMetrics({ register: registry });

@@ -7,7 +7,10 @@ import type { IsoDate } from './users';
 /** 1 to 64 ASCII letters. Checked on the raw path segment, so percent-encoded letters do not pass. */
 export const USERNAME_PATTERN = /^[A-Za-z]{1,64}$/;
 /** The username rule as every answer that refuses a username states it. */
-export const INVALID_USERNAME: FieldError = { field: 'path.username', message: 'must be 1 to 64 ASCII letters (A-Z, a-z)' };
+export const INVALID_USERNAME: FieldError = {
+  field: 'path.username',
+  message: 'must be 1 to 64 ASCII letters (A-Z, a-z)',
+};
 const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 export const UsernameSchema = z.string().regex(USERNAME_PATTERN, INVALID_USERNAME.message).meta({

@@ -72,7 +72,6 @@ test('a connection pipelining past the depth gets its first requests answered, t
   const REQUESTS = 1_000;
   const rssBefore = rssBytes(pid);
 
-
   let results: Awaited<ReturnType<typeof rawExchange>>[] = [];
   const peak = await peakRss(
     Promise.all(
