@@ -55,6 +55,8 @@ export const ENV = {
   httpMaxConnections: 'HTTP_MAX_CONNECTIONS',
   /** Requests one connection may have outstanding (pipelined) at once; past it, 503 and the connection closes. */
   httpPipelineDepth: 'HTTP_PIPELINE_DEPTH',
+  /** Node's own flags (the V8 heap cap the platform sets from the pod's memory budget). */
+  nodeOptions: 'NODE_OPTIONS',
 } as const;
 
 /**

@@ -6,6 +6,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { COMMANDS, DRAIN_SECONDS, ENV, HTTP_PORT, PATHS } from '../../contract/runtime';
 import { HTTP_PORT_NAME } from '../names';
 import { syncWave } from '../sync-order';
+import { apiNodeOptions } from './api-memory';
 import { helloContainer, type ContainerResources, type HelloPodProps } from './hello-container';
 import { podSecurityContext, ZERO_UNAVAILABLE_ROLLOUT, TMP_VOLUME } from './pod-hardening';
 
@@ -66,7 +67,12 @@ export class HelloWorkload extends Construct {
       name: 'api',
       args: COMMANDS.serve,
       resources: props.resources,
-      env: { ...props.env, [ENV.port]: String(HTTP_PORT), [ENV.shutdownGraceSeconds]: String(drain) },
+      env: {
+        ...props.env,
+        [ENV.port]: String(HTTP_PORT),
+        [ENV.shutdownGraceSeconds]: String(drain),
+        [ENV.nodeOptions]: apiNodeOptions(props.resources),
+      },
     });
     const init = helloContainer({
       ...common,
