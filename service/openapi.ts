@@ -23,7 +23,12 @@ export function openApiDocument(release: string): ReturnType<OpenApiGeneratorV31
   const common = {
     400: problem('A validation failure: `errors` names each bad field. Nothing was stored.'),
     405: problem('Another method than GET or PUT; the `Allow` header lists them.'),
-    503: { ...problem('The database is unreachable; retry after `Retry-After` seconds.'), headers: RETRY_AFTER },
+    503: {
+      ...problem(
+        'The database is unreachable, or the process is at its connection or pipelining limit; retry after `Retry-After` seconds.',
+      ),
+      headers: RETRY_AFTER,
+    },
   };
 
   registry.registerPath({
