@@ -33,6 +33,8 @@ export class ConnectionLimits {
   private open = 0;
   private readonly shed = new WeakSet<Socket>();
   private readonly outstanding = new WeakMap<Socket, number>();
+  /** Connections already told 503 + close: whatever else they queued is left to the close, unanswered. */
+  private readonly refused = new WeakSet<Socket>();
 
   constructor(readonly options: ConnectionLimitsOptions) {}
 
@@ -58,23 +60,27 @@ export class ConnectionLimits {
   /** Middleware, first in the chain: answers excess requests before any route spends work on them. */
   readonly guard = (req: Request, res: Response, next: NextFunction): void => {
     const socket = req.socket;
+    // The answer already queued on this connection ends it, and a client retries what came after on a new one
+    // (RFC 9112 §9.3.2): spending a response, a log line and a metric on each would let a flood buy work.
+    if (this.refused.has(socket)) return;
     const depth = (this.outstanding.get(socket) ?? 0) + 1;
     this.outstanding.set(socket, depth);
     res.once('close', () => this.outstanding.set(socket, (this.outstanding.get(socket) ?? 1) - 1));
     if (this.shed.has(socket)) {
-      refuse(res, 'The service is at its connection limit; retry later.');
+      this.refuse(socket, res, 'The service is at its connection limit; retry later.');
     } else if (depth > this.options.pipelineDepth) {
-      // A client pipelining this deep is flooding, not browsing: every request already queued behind this one is
-      // answered the same cheap way, and the connection closes after this answer.
-      refuse(res, `More than ${this.options.pipelineDepth} requests are outstanding on this connection.`);
+      // A client pipelining this deep is flooding, not browsing: the requests before this one are answered, this
+      // one is refused, and the connection closes after its answer.
+      this.refuse(socket, res, `More than ${this.options.pipelineDepth} requests are outstanding on this connection.`);
     } else {
       next();
     }
   };
-}
 
-function refuse(res: Response, detail: string): void {
-  res.setHeader('Retry-After', String(SHED_RETRY_AFTER_SECONDS));
-  res.setHeader('Connection', 'close');
-  sendProblem(res, 503, detail);
+  private refuse(socket: Socket, res: Response, detail: string): void {
+    this.refused.add(socket);
+    res.setHeader('Retry-After', String(SHED_RETRY_AFTER_SECONDS));
+    res.setHeader('Connection', 'close');
+    sendProblem(res, 503, detail);
+  }
 }
