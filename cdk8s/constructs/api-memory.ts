@@ -6,7 +6,7 @@ import type { ContainerResources } from './hello-container';
 /**
  * `--max-old-space-size` of the API, in MiB. Under 64 GETs and 32 PUTs in flight, 400 connections on the OpenAPI
  * document and pipelining floods, the heap stayed under 65 MiB: the cap is twice that. Without a cap V8 sizes the
- * heap from the node's memory, not the pod's, and keeps what it grew (RSS 350 MiB after the same run).
+ * heap from the node's memory, not the pod's, and keeps what it grew (RSS 283 MiB after the same run).
  */
 export const API_HEAP_MIB = 128;
 /** The API's peak RSS over that run with the cap (217 MiB), plus a 50 % margin: the least limit a pod is given. */
