@@ -60,4 +60,3 @@ export const decide = defineStep({
     return succeeded<Decided>(change, change.decision.title);
   },
 });
-
