@@ -1,6 +1,7 @@
 // The release record: what runs in one environment, since when, from where, and its history. One JSON file per
 // environment at gitops/<env>/release.json; cdk8s reads it to pin the image, only release/ writes it.
 import { z } from 'zod';
+import { printableLine } from '../contract/printable-text';
 import { ENVIRONMENT_NAMES } from './environments';
 
 export const RELEASE_RECORD_FILE = 'release.json';
@@ -8,6 +9,9 @@ export const RELEASE_RECORD_FILE = 'release.json';
 // repository (registry host, optional port, path) then @sha256:<digest> or :<tag>. A tag of "latest" is refused.
 const IMAGE =
   /^(?<repo>[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*)(@(?<digest>sha256:[a-f0-9]{64})|:(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))$/;
+
+/** The longest repository name an image reference may have (the OCI distribution spec's bound on a name). */
+export const REPOSITORY_LIMIT = 255;
 
 export interface ImageRef {
   readonly repository: string;
@@ -17,6 +21,11 @@ export interface ImageRef {
 
 /** Parses an image reference pinned by digest or version tag; `latest` and unpinned references are refused. */
 export function parseImage(ref: string): ImageRef {
+  const repository = ref.split(/@|:(?=[^/]*$)/)[0]!;
+  if (repository.length > REPOSITORY_LIMIT)
+    throw new Error(
+      `image repository '${repository.slice(0, 40)}…' is ${repository.length} characters, longer than ${REPOSITORY_LIMIT}`,
+    );
   const m = IMAGE.exec(ref);
   if (!m?.groups) {
     throw new Error(`image '${ref}' is not '<repository>@sha256:<64 hex>' or '<repository>:<version tag>'`);
@@ -42,6 +51,29 @@ export function releaseId(image: string, version?: string): string {
 }
 
 export const versionSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'a version such as "v1.2.3"');
+/** The longest reason a record keeps (a rollback's, a verdict's, a bad image's); longer text is refused or cut. */
+export const REASON_LIMIT = 2000;
+/** The longest actor name a record keeps. */
+export const ACTOR_LIMIT = 200;
+/** Entries a record's history keeps, newest last (git keeps the rest). */
+export const HISTORY_LIMIT = 200;
+
+/** Free text bound for a record: one printable line (contract/printable-text.ts) of at most `limit` characters. */
+const textSchema = (limit: number) => z.string().transform(printableLine).pipe(z.string().max(limit));
+export const reasonSchema = textSchema(REASON_LIMIT);
+export const actorSchema = textSchema(ACTOR_LIMIT);
+
+/** A reason the tool composed itself (a verdict, the guard's): made one printable line and cut to the limit. */
+export function boundedReason(text: string): string {
+  return printableLine(text).slice(0, REASON_LIMIT);
+}
+
+/** The gate figures behind a decision, by gate name. */
+export const figuresSchema = z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/), z.number().nullable());
+
+/** Where a release came from: 'build' for a deploy, else an environment. */
+const fromSchema = z.enum(['build', ...ENVIRONMENT_NAMES]);
+
 export const ACTIONS = ['deploy', 'promote', 'rollback', 'verify', 'mark-bad'] as const;
 export const OUTCOMES = ['succeeded', 'passed', 'failed', 'inconclusive'] as const;
 
@@ -59,13 +91,12 @@ export const historyEntrySchema = z.strictObject({
   image: imageSchema,
   release: versionSchema,
   /** Where the image came from: 'build' for a deploy, the source environment for a promotion, the environment itself for a rollback. */
-  from: z.string().optional(),
+  from: fromSchema.optional(),
   outcome: z.enum(OUTCOMES),
-  reason: z.string().max(2000).optional(),
-  /** The gate figures behind a verdict, by gate name. */
-  figures: z.record(z.string(), z.number().nullable()).optional(),
+  reason: reasonSchema.optional(),
+  figures: figuresSchema.optional(),
   /** Who made the decision: the pipeline run, a person, or the guard. */
-  actor: z.string().max(200).optional(),
+  actor: actorSchema.optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
@@ -73,18 +104,16 @@ export const releaseRecordSchema = z.strictObject({
   environment: z.enum(ENVIRONMENT_NAMES),
   /** What runs now; absent before the first deploy. */
   current: releaseSchema
-    .extend({ since: z.iso.datetime(), from: z.string(), action: z.enum(['deploy', 'promote', 'rollback']) })
+    .extend({ since: z.iso.datetime(), from: fromSchema, action: z.enum(['deploy', 'promote', 'rollback']) })
     .optional(),
   /** The last release that passed `verify` here: what `promote` copies on and `rollback` restores. */
   lastVerified: releaseSchema.extend({ verifiedAt: z.iso.datetime() }).optional(),
   /** Images marked bad here (by a failed verify or the guard): never promoted or restored again. */
-  bad: z.array(z.strictObject({ image: imageSchema, at: z.iso.datetime(), reason: z.string().max(2000) })),
+  bad: z.array(z.strictObject({ image: imageSchema, at: z.iso.datetime(), reason: reasonSchema })),
   /** Newest last; bounded (git keeps the rest). */
-  history: z.array(historyEntrySchema).max(200),
+  history: z.array(historyEntrySchema).max(HISTORY_LIMIT),
 });
 export type ReleaseRecord = z.infer<typeof releaseRecordSchema>;
-
-export const HISTORY_LIMIT = 200;
 
 /** Parses a release record's JSON text; a bad record throws naming the file's environment and the field. */
 export function parseReleaseRecord(text: string, where: string): ReleaseRecord {

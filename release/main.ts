@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The release tool's entry point: parses the command, wires the real parts (git, cdk8s synth, Prometheus,
-// the Kubernetes API), runs the action, prints a table or JSON, writes the GitHub job summary, sets the exit code.
+// the Kubernetes API), removes the workspaces killed runs left behind, runs the action, prints a table or JSON,
+// writes the GitHub job summary, sets the exit code.
+import { printableLine } from '../contract/printable-text';
 import type { ActionResult, ReleaseContext } from './actions/action';
 import { deploy } from './actions/deploy';
 import { promote } from './actions/promote';
@@ -12,9 +14,13 @@ import { KubernetesClusterReader, loadKubeConfig } from './cluster/cluster-reade
 import { cdk8sSynth } from './default-synth';
 import { exitCode } from './gates/outcomes';
 import { PrometheusProvider } from './gates/prometheus-provider';
+import { removeStaleWorkspaces } from './gitops/stale-workspaces';
 import { runGuard } from './guard/main';
 import { appendJobSummary } from './report/job-summary';
 import { actionText } from './report/text-report';
+
+/** A wrong command line: the "could not decide" code, so a pipeline never reads a typo as a failed gate. */
+const EXIT_USAGE = 2;
 
 function run(cmd: Exclude<Command, { command: 'help' }>): Promise<ActionResult> {
   const ctx: ReleaseContext = {
@@ -56,13 +62,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     cmd = parseCommand(argv, env);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`release: ${e.message}\n\n${USAGE}\n`);
-    return 1;
+    // The message may quote the command line back: each of its lines is printed as printable text only.
+    process.stderr.write(`release: ${e.message.split('\n').map(printableLine).join('\n')}\n\n${USAGE}\n`);
+    return EXIT_USAGE;
   }
   if (cmd.command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  await removeStaleWorkspaces();
   const result = await run(cmd);
   process.stdout.write(cmd.json ? `${JSON.stringify(result, null, 2)}\n` : `${actionText(result)}\n`);
   if (env.GITHUB_STEP_SUMMARY) await appendJobSummary(env.GITHUB_STEP_SUMMARY, result);

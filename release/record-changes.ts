@@ -255,7 +255,7 @@ export function verdict(record: ReleaseRecord, input: VerdictInput): Change {
       lastVerified: passed ? { ...release, verifiedAt: at } : record.lastVerified,
       bad:
         !passed && !badEntry(record, input.image)
-          ? [...record.bad, { image: input.image, at, reason: input.reason.slice(0, 2000) }]
+          ? [...record.bad, { image: input.image, at, reason: input.reason }]
           : record.bad,
       history: withHistory(record, {
         at,
@@ -264,7 +264,7 @@ export function verdict(record: ReleaseRecord, input: VerdictInput): Change {
         release: current.release,
         from: env,
         outcome: input.outcome,
-        reason: input.reason.slice(0, 2000),
+        reason: input.reason,
         figures: input.figures,
         ...(input.actor ? { actor: input.actor } : {}),
       }),

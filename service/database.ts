@@ -22,10 +22,12 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export interface OpenDatabaseOptions {
-  /** When absent, the embedded database under `<dataDir>/pglite`. */
-  readonly databaseUrl?: string;
-  readonly dataDir: string;
+/** Where the data lives: PostgreSQL at `databaseUrl`, or else the embedded database under `<dataDir>/pglite`. */
+export type DatabaseLocation =
+  | { readonly databaseUrl: string; readonly dataDir?: string }
+  | { readonly databaseUrl?: undefined; readonly dataDir: string };
+
+export type OpenDatabaseOptions = DatabaseLocation & {
   readonly logger: Logger;
   /** @default 10 with PostgreSQL (the embedded database allows 1) */
   readonly poolSize?: number;
@@ -39,7 +41,7 @@ export interface OpenDatabaseOptions {
   readonly cacheEntries?: number;
   /** @default prisma/migrations */
   readonly migrations?: readonly Migration[];
-}
+};
 
 /** How long a request may wait for a connection, and a query may run, before the caller gets DatabaseUnavailable. */
 export const DATABASE_TIMEOUT_MS = 1_500;
@@ -50,7 +52,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const { logger } = options;
   const migrations = options.migrations ?? loadMigrations();
   let embedded: EmbeddedPostgres | undefined;
-  if (!options.databaseUrl) {
+  if (options.databaseUrl === undefined) {
     embedded = await startEmbeddedPostgres(options.dataDir, logger);
     try {
       // Nobody else runs `migrate` for a developer's embedded database, so opening it brings it up to date.

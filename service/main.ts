@@ -11,14 +11,18 @@ import { createHttpMetrics } from './metrics';
 import { migrateCommand } from './migrate';
 import { startServer, stopServer } from './server';
 
-const USAGE = `usage: ${APP_NAME} [serve | migrate [--check] [--wait SECONDS]]`;
+const USAGE = `usage: ${APP_NAME} [serve | migrate [--check] [--wait SECONDS] | --help]   (migrate --help for more)`;
 /** Exit code of a configuration or usage error, told apart from a runtime failure (1). */
 const EXIT_USAGE = 2;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command = 'serve', ...args] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   if (command !== 'serve' && command !== 'migrate') {
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(`${APP_NAME}: unknown command '${command}'\n${USAGE}\n`);
     return EXIT_USAGE;
   }
   let config: Config;

@@ -16,6 +16,9 @@ describe('parseMigrateArgs', () => {
       undefined,
       { mode: 'mark-rolled-back', migration: '20260101000000_x', waitSeconds: 0 },
     ],
+    [['--help'], undefined, { mode: 'help' }],
+    [['-h'], undefined, { mode: 'help' }],
+    [['--check', '--bogus', '--help'], 'soon', { mode: 'help' }],
   ];
   it.each(accepted)('accepts %j (MIGRATE_WAIT_SECONDS=%s)', (args, env, command) => {
     expect(parseMigrateArgs(args, env)).toEqual({ ok: true, command });

@@ -3,10 +3,12 @@
 export type MigrateCommand =
   | { readonly mode: 'apply'; readonly waitSeconds: number }
   | { readonly mode: 'check'; readonly waitSeconds: number }
-  | { readonly mode: 'mark-rolled-back'; readonly migration: string; readonly waitSeconds: number };
+  | { readonly mode: 'mark-rolled-back'; readonly migration: string; readonly waitSeconds: number }
+  | { readonly mode: 'help' };
 
 export const MIGRATE_USAGE = [
   'usage: migrate [--wait [SECONDS]]              apply pending migrations',
+  '       migrate --help                          this text (also -h)',
   '       migrate --check [--wait [SECONDS]]      exit 0 only when every migration is applied',
   '       migrate --mark-rolled-back MIGRATION    mark a failed attempt rolled back so it is retried',
   '--wait retries until the database is reachable (and, with --check, migrated) or SECONDS pass',
@@ -21,6 +23,8 @@ export function parseMigrateArgs(
   args: readonly string[],
   envWait: string | undefined,
 ): { ok: true; command: MigrateCommand } | { ok: false; error: string } {
+  // Asking for help is never an error, whatever else the command line holds.
+  if (args.some((a) => a === '--help' || a === '-h')) return { ok: true, command: { mode: 'help' } };
   let check = false;
   let wait: number | undefined;
   let rolledBack: string | undefined;

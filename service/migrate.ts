@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { ENV } from '../contract/runtime';
+import type { DatabaseLocation } from './database';
 import { startEmbeddedPostgres } from './embedded-database';
 import { parseMigrateArgs, MIGRATE_USAGE } from './migrate-args';
 import {
@@ -199,11 +200,11 @@ function isConnectionFailure(error: unknown): boolean {
 
 /**
  * The `migrate` command (`args` are the words after `migrate`). Exit codes: 0 done / up to date, 1 refused,
- * failed, pending or unreachable, 2 bad usage.
+ * failed, pending or unreachable, 2 bad usage; `--help` prints the usage and exits 0.
  */
 export async function migrateCommand(
   args: string[],
-  options: { databaseUrl?: string; dataDir: string; logger: Logger; migrationsDir?: string },
+  options: DatabaseLocation & { logger: Logger; migrationsDir?: string },
 ): Promise<number> {
   const { logger } = options;
   const migrations = loadMigrations(options.migrationsDir);
@@ -214,8 +215,12 @@ export async function migrateCommand(
     return 2;
   }
   const command = parsed.command;
+  if (command.mode === 'help') {
+    process.stdout.write(`${MIGRATE_USAGE}\n`);
+    return 0;
+  }
   // Without DATABASE_URL the command works on the embedded database, as `serve` would.
-  const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres(options.dataDir, logger);
+  const embedded = options.databaseUrl === undefined ? await startEmbeddedPostgres(options.dataDir, logger) : undefined;
   const url = options.databaseUrl ?? embedded!.url;
   logger.info({ database: embedded ? 'embedded' : 'postgresql', mode: command.mode }, 'migrate');
   const deadline = Date.now() + command.waitSeconds * 1_000;

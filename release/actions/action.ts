@@ -32,6 +32,8 @@ export interface ActionResult<D = unknown> {
   readonly stoppedAt?: { readonly step: string; readonly status: 'failed' | 'errored'; readonly reason: string };
   /** The pushed commit, when the action wrote one. */
   readonly commit?: string;
+  /** Pushes lost to concurrent runs, each followed by a new decision on the new state. */
+  readonly racesLost?: number;
   readonly detail?: D;
 }
 
@@ -39,6 +41,7 @@ export interface ActionBody<D> {
   readonly outcome?: Outcome;
   readonly summary: string;
   readonly commit?: string;
+  readonly racesLost?: number;
   readonly detail?: D;
 }
 
@@ -56,6 +59,7 @@ export async function runAction<D>(
       summary: r.summary,
       steps: run.reports,
       ...(r.commit ? { commit: r.commit } : {}),
+      ...(r.racesLost ? { racesLost: r.racesLost } : {}),
       ...(r.detail !== undefined ? { detail: r.detail } : {}),
     };
   } catch (e) {

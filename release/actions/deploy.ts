@@ -17,16 +17,16 @@ export function deploy(ctx: ReleaseContext, input: DeployInput): Promise<ActionR
   return runAction('deploy', async (run, onExit) => {
     const workspace = await run.do(openWorkspace, { gitops: ctx.gitops, branch: ctx.branch });
     onExit(() => workspace.dispose());
-    const record = await run.do(readRecord, { workspace, env: input.env });
-    const decided = await run.do(decide, {
-      action: 'deploy',
-      record,
-      image: input.image,
-      version: input.version,
-      at: decisionTime(ctx),
-      actor: ctx.actor,
-    });
-    const commit = await publishChange(run, ctx, workspace, input.env, decided);
-    return publishedResult(decided, `in ${input.env}`, commit);
+    const published = await publishChange(run, ctx, workspace, input.env, async () =>
+      run.do(decide, {
+        action: 'deploy',
+        record: await run.do(readRecord, { workspace, env: input.env }),
+        image: input.image,
+        version: input.version,
+        at: decisionTime(ctx),
+        actor: ctx.actor,
+      }),
+    );
+    return publishedResult(published, `in ${input.env}`);
   });
 }

@@ -13,16 +13,15 @@ export function promote(
   return runAction('promote', async (run, onExit) => {
     const workspace = await run.do(openWorkspace, { gitops: ctx.gitops, branch: ctx.branch });
     onExit(() => workspace.dispose());
-    const source = await run.do(readRecord, { workspace, env: input.from });
-    const target = await run.do(readRecord, { workspace, env: input.to });
-    const decided = await run.do(decide, {
-      action: 'promote',
-      source,
-      target,
-      at: decisionTime(ctx),
-      actor: ctx.actor,
-    });
-    const commit = await publishChange(run, ctx, workspace, input.to, decided);
-    return publishedResult(decided, `to ${input.to}`, commit);
+    const published = await publishChange(run, ctx, workspace, input.to, async () =>
+      run.do(decide, {
+        action: 'promote',
+        source: await run.do(readRecord, { workspace, env: input.from }),
+        target: await run.do(readRecord, { workspace, env: input.to }),
+        at: decisionTime(ctx),
+        actor: ctx.actor,
+      }),
+    );
+    return publishedResult(published, `to ${input.to}`);
   });
 }

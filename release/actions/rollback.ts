@@ -2,7 +2,7 @@
 // commit, which Argo CD's automated sync applies like any other. The guard calls this same function.
 import type { EnvironmentName } from '../../cdk8s/environments';
 import type { Figures } from '../record-changes';
-import { decide } from '../steps/decide';
+import { decide, type Decided } from '../steps/decide';
 import { openWorkspace } from '../steps/open-workspace';
 import { readRecord } from '../steps/read-record';
 import { decisionTime, runAction, type ActionResult, type ReleaseContext } from './action';
@@ -25,24 +25,25 @@ export function rollback(ctx: ReleaseContext, input: RollbackRequest): Promise<A
   return runAction('rollback', async (run, onExit) => {
     const workspace = await run.do(openWorkspace, { gitops: ctx.gitops, branch: ctx.branch });
     onExit(() => workspace.dispose());
-    const record = await run.do(readRecord, { workspace, env: input.env });
-    if (input.expectCurrent !== undefined && record.current?.image !== input.expectCurrent) {
-      return {
-        outcome: 'pass',
-        summary: `${input.env} no longer runs ${input.expectCurrent} (now ${record.current?.image ?? 'nothing'}): nothing rolled back`,
-      };
-    }
-    const decided = await run.do(decide, {
-      action: 'rollback',
-      record,
-      to: input.to,
-      reason: input.reason,
-      figures: input.figures,
-      markBad: input.markBad,
-      at: decisionTime(ctx),
-      actor: ctx.actor,
+    const published = await publishChange(run, ctx, workspace, input.env, async (): Promise<Decided> => {
+      const record = await run.do(readRecord, { workspace, env: input.env });
+      if (input.expectCurrent !== undefined && record.current?.image !== input.expectCurrent) {
+        return {
+          kind: 'unchanged',
+          note: `${input.env} no longer runs ${input.expectCurrent} (now ${record.current?.image ?? 'nothing'}): nothing rolled back`,
+        };
+      }
+      return run.do(decide, {
+        action: 'rollback',
+        record,
+        to: input.to,
+        reason: input.reason,
+        figures: input.figures,
+        markBad: input.markBad,
+        at: decisionTime(ctx),
+        actor: ctx.actor,
+      });
     });
-    const commit = await publishChange(run, ctx, workspace, input.env, decided);
-    return publishedResult(decided, `in ${input.env}`, commit);
+    return publishedResult(published, `in ${input.env}`);
   });
 }

@@ -70,15 +70,16 @@ async function record(
   env: EnvironmentName,
   input: { image: string; outcome: 'passed' | 'failed'; reason: string; figures: Record<string, number | null> },
 ) {
-  const record = await run.do(readRecord, { workspace, env });
-  const decided = await run.do(decide, {
-    action: 'verify',
-    record,
-    ...input,
-    at: decisionTime(ctx),
-    actor: ctx.actor,
-  });
-  return publishChange(run, ctx, workspace, env, decided);
+  const published = await publishChange(run, ctx, workspace, env, async () =>
+    run.do(decide, {
+      action: 'verify',
+      record: await run.do(readRecord, { workspace, env }),
+      ...input,
+      at: decisionTime(ctx),
+      actor: ctx.actor,
+    }),
+  );
+  return published.kind === 'published' ? published.commit : undefined;
 }
 
 export function verify(ctx: ReleaseContext, input: VerifyInput): Promise<ActionResult<VerifyDetail>> {

@@ -1,5 +1,6 @@
 import { ruleTable } from '../../test/support/rule-table';
 import { image } from '../../test/release/fixtures';
+import { REASON_LIMIT, REPOSITORY_LIMIT } from '../../cdk8s/release-record';
 import { DEFAULT_GITOPS, GUARD_COMMAND, parseCommand, USAGE, UsageError } from './args';
 
 const img = image('v1');
@@ -57,13 +58,33 @@ ruleTable<{ name: string; argv: string[]; env?: NodeJS.ProcessEnv; expected: Rec
       expected: { window: '10s', interval: '2s', minSamples: 3 },
     },
     { name: 'rollback needs a reason', argv: ['rollback', '--env', 'dev'], expected: /--reason/ },
+    {
+      name: 'a reason longer than the record keeps is refused, naming --reason',
+      argv: ['rollback', '--env', 'dev', '--reason', 'x'.repeat(REASON_LIMIT + 1)],
+      expected: /--reason: .*2000/,
+    },
+    {
+      name: 'a reason of control characters only is no reason',
+      argv: ['rollback', '--env', 'dev', '--reason', '\u001b\n\t\u0007'],
+      expected: /--reason: give the reason/,
+    },
+    {
+      name: 'a reason and an actor over several lines become one line of printable text',
+      argv: ['rollback', '--env', 'dev', '--reason', 'a\n\nb\u001b[2J', '--actor', 'me\r\nSigned-off-by: M <m@x>'],
+      expected: { reason: 'a b [2J', actor: 'me Signed-off-by: M <m@x>' },
+    },
+    {
+      name: 'an image whose repository name is longer than a registry takes is refused, naming --image',
+      argv: ['deploy', '--env', 'dev', '--image', image('v1', `r.example.com/${'a'.repeat(REPOSITORY_LIMIT)}`)],
+      expected: /--image: .*longer than 255/,
+    },
     { name: 'an unknown option is refused', argv: ['status', '--force'], expected: /Unknown option '--force'/ },
     {
       name: 'an option of another command is refused',
       argv: ['status', '--env', 'dev'],
       expected: /Unrecognized key.*env|env/,
     },
-    { name: 'an unknown command is refused', argv: ['ship'], expected: /command/ },
+    { name: 'an unknown command is refused by its name', argv: ['ship'], expected: /^unknown command 'ship'$/ },
     { name: '--help asks for the usage', argv: ['--help'], expected: { command: 'help' } },
     { name: '-h asks for the usage', argv: ['-h'], expected: { command: 'help' } },
     { name: 'help is a command of its own', argv: ['help'], expected: { command: 'help' } },

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES, seconds } from '../../cdk8s/environments';
-import { imageSchema, versionSchema } from '../../cdk8s/release-record';
+import { actorSchema, imageSchema, reasonSchema, versionSchema } from '../../cdk8s/release-record';
 
 export const USAGE = `usage: release <command> [options]
   deploy   --env dev --image <repository>@sha256:<digest> [--version <tag>]
@@ -17,7 +17,8 @@ export const USAGE = `usage: release <command> [options]
            releases with the same gates and rolls back through git (release guard --help)
   help     this text (also --help, -h)
 common:    [--gitops <path|url>] [--branch <name>] [--json] [--actor <who>]
-exit codes: 0 passed/done, 1 a gate failed or the action was refused, 2 the tool could not decide`;
+exit codes: 0 passed/done, 1 a gate failed or the action was refused, 2 the tool could not decide or the command
+            line is wrong (never 1: a typo must not read as a failed gate, which rolls back)`;
 
 /** The command that runs the guard, with options of its own (release/guard/guard-args.ts). */
 export const GUARD_COMMAND = 'guard';
@@ -35,7 +36,7 @@ const common = {
   gitops: z.string().min(1).default(DEFAULT_GITOPS),
   branch: z.string().min(1).optional(),
   json: z.boolean().default(false),
-  actor: z.string().max(200).optional(),
+  actor: actorSchema.optional(),
 };
 
 const command = z.discriminatedUnion('command', [
@@ -62,13 +63,14 @@ const command = z.discriminatedUnion('command', [
     command: z.literal('rollback'),
     env,
     to: imageSchema.optional(),
-    reason: z.string().min(1, 'give the reason for the rollback').max(2000),
+    reason: reasonSchema.pipe(z.string().min(1, 'give the reason for the rollback')),
     ...common,
   }),
   z.strictObject({ command: z.literal('status'), ...common }),
   z.strictObject({ command: z.literal('help') }),
 ]);
 export type Command = z.infer<typeof command>;
+export const COMMAND_NAMES: readonly string[] = command.options.map((o) => o.shape.command.value);
 
 const STRING_OPTIONS = [
   'env',
@@ -111,16 +113,14 @@ export function parseCommand(argv: readonly string[], environment: NodeJS.Proces
   if (parsed.values.help === true) return { command: 'help' };
   const [name, ...extra] = parsed.positionals;
   if (!name) throw new UsageError('no command given');
+  if (!COMMAND_NAMES.includes(name)) throw new UsageError(`unknown command '${name}'`);
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
   const values: Record<string, unknown> = { command: name };
   for (const [k, v] of Object.entries(parsed.values)) values[camel(k)] = v;
   if (name === 'verify' && values.prometheusUrl === undefined && environment.PROMETHEUS_URL)
     values.prometheusUrl = environment.PROMETHEUS_URL;
   if (values.actor === undefined && environment.GITHUB_ACTIONS)
-    values.actor =
-      `github-actions ${environment.GITHUB_REPOSITORY ?? ''} run ${environment.GITHUB_RUN_ID ?? ''} by ${environment.GITHUB_ACTOR ?? ''}`
-        .replace(/\s+/g, ' ')
-        .trim();
+    values.actor = `github-actions ${environment.GITHUB_REPOSITORY ?? ''} run ${environment.GITHUB_RUN_ID ?? ''} by ${environment.GITHUB_ACTOR ?? ''}`;
   const result = command.safeParse(values);
   if (!result.success) {
     throw new UsageError(

@@ -1,12 +1,16 @@
-// Publishes the workspace's commits: push, and on a non-fast-forward rebase onto the new remote head and try
-// again, a bounded number of times with backoff. Never forces, so a concurrent writer's commits are never lost;
-// a rebase that conflicts is a real conflict and stops with the files and the commit it collided with.
+// Publishes the workspace's commits: push, and when the remote moved under the run, rebase onto its new head and
+// try again, a bounded number of times with backoff. Never forces, so a concurrent writer's commits are never lost.
+// A rebase that conflicts is a lost race: it is undone and handed back with the remote's head, to decide again on
+// it. A remote head that no longer contains the commit the run stands on was rewritten (a force-push): nothing is
+// replayed onto a history nobody here knows.
 import { GitError } from './git';
 import { REMOTE, type Workspace } from './workspace';
 
 export type PushResult =
   | { readonly kind: 'pushed'; readonly commit: string; readonly attempts: number; readonly rebases: number }
-  | { readonly kind: 'conflict'; readonly message: string }
+  /** The same files changed concurrently; `remoteHead` is the state to decide again on. */
+  | { readonly kind: 'conflict'; readonly message: string; readonly remoteHead: string }
+  | { readonly kind: 'rewritten'; readonly message: string }
   | { readonly kind: 'error'; readonly message: string };
 
 export interface PushOptions {
@@ -20,8 +24,10 @@ export interface PushOptions {
 /** Push refusals that mean "the remote moved": the remote's own words for a lost race. */
 const RACE_LOST = /\(fetch first\)|\(non-fast-forward\)|failed to update ref|cannot lock ref|stale info/;
 
+export const DEFAULT_PUSH_ATTEMPTS = 5;
+
 export async function pushWithRebase(ws: Workspace, options: PushOptions = {}): Promise<PushResult> {
-  const attempts = options.attempts ?? 5;
+  const attempts = options.attempts ?? DEFAULT_PUSH_ATTEMPTS;
   const base = options.baseDelayMs ?? 200;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let rebases = 0;
@@ -44,21 +50,34 @@ export async function pushWithRebase(ws: Workspace, options: PushOptions = {}): 
   return { kind: 'error', message: `push to ${ws.source} failed after ${attempts} attempts: ${last}` };
 }
 
-/** Rebases onto the remote head; a conflict is returned (and the rebase undone), success returns nothing. */
+/** Rebases onto the remote head; a conflict or a rewritten history is returned (nothing changed), success returns nothing. */
 async function rebaseOntoRemote(ws: Workspace): Promise<PushResult | undefined> {
+  let remoteHead: string;
   try {
     await ws.git(['fetch', '--quiet', REMOTE, `refs/heads/${ws.branch}`]);
+    remoteHead = (await ws.git(['rev-parse', 'FETCH_HEAD'])).trim();
   } catch (e) {
     return { kind: 'error', message: `fetching ${ws.source} to rebase failed: ${(e as Error).message}` };
   }
+  const contained = await ws.git(['merge-base', '--is-ancestor', ws.base, remoteHead]).then(
+    () => true,
+    () => false,
+  );
+  if (!contained) {
+    return {
+      kind: 'rewritten',
+      message: `the remote's history was rewritten: ${ws.branch} is now at ${remoteHead.slice(0, 12)}, which does not contain ${ws.base.slice(0, 12)}, the commit this run started from (a force-push?); nothing was pushed — check the repository's history before running again`,
+    };
+  }
   try {
-    await ws.git(['rebase', '--quiet', 'FETCH_HEAD']);
+    await ws.git(['rebase', '--quiet', remoteHead]);
+    ws.rebasedOnto(remoteHead);
     return undefined;
   } catch (e) {
     const files = (await ws.git(['diff', '--name-only', '--diff-filter=U']).catch(() => '')).trim().split('\n').filter(Boolean);
-    const theirs = (await ws.git(['log', '-1', '--format=%h %s', 'FETCH_HEAD']).catch(() => '')).trim();
+    const theirs = (await ws.git(['log', '-1', '--format=%h %s', remoteHead]).catch(() => '')).trim();
     await ws.git(['rebase', '--abort']).catch(() => undefined);
     const what = files.length ? files.join(', ') : (e as Error).message;
-    return { kind: 'conflict', message: `conflict: ${what} changed concurrently on ${ws.branch} by "${theirs}"; nothing was pushed, re-run the decision on the new state` };
+    return { kind: 'conflict', remoteHead, message: `conflict: ${what} changed concurrently on ${ws.branch} by "${theirs}"; nothing was pushed` };
   }
 }

@@ -10,20 +10,22 @@ export function emptyRecord(env: EnvironmentName): ReleaseRecord {
   return { environment: env, bad: [], history: [] };
 }
 
+/** The record's path in the repository, for messages. */
 export function recordPath(ws: Workspace, env: EnvironmentName): string {
-  return join(ws.envDir(env), RELEASE_RECORD_FILE);
+  return `${ws.envPath(env)}/${RELEASE_RECORD_FILE}`;
 }
 
 /** The environment's record; an environment never deployed to has an empty one. */
 export async function readRecord(ws: Workspace, env: EnvironmentName): Promise<ReleaseRecord> {
-  const path = recordPath(ws, env);
+  const path = join(await ws.envDir(env), RELEASE_RECORD_FILE);
   if (!existsSync(path)) return emptyRecord(env);
-  const record = parseReleaseRecord(await readFile(path, 'utf8'), `${ws.envPath(env)}/${RELEASE_RECORD_FILE}`);
-  if (record.environment !== env) throw new Error(`${ws.envPath(env)}/${RELEASE_RECORD_FILE} is the record of '${record.environment}', not '${env}'`);
+  const record = parseReleaseRecord(await readFile(path, 'utf8'), recordPath(ws, env));
+  if (record.environment !== env) throw new Error(`${recordPath(ws, env)} is the record of '${record.environment}', not '${env}'`);
   return record;
 }
 
 export async function writeRecord(ws: Workspace, record: ReleaseRecord): Promise<void> {
-  await mkdir(ws.envDir(record.environment), { recursive: true });
-  await writeFile(recordPath(ws, record.environment), formatReleaseRecord(record));
+  const dir = await ws.envDir(record.environment);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, RELEASE_RECORD_FILE), formatReleaseRecord(record));
 }

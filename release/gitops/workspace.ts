@@ -3,11 +3,12 @@
 // at any step leaves the gitops repository as it was.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { EnvironmentName } from '../../cdk8s/environments';
 import { z } from 'zod';
+import { containedDir } from './contained-paths';
 import { git } from './git';
+import { workspacePrefix } from './stale-workspaces';
 
 export const REMOTE = 'origin';
 
@@ -38,6 +39,9 @@ async function defaultBranch(cwd: string, remote: string): Promise<string> {
 }
 
 export class Workspace {
+  /** The remote commit the working copy stands on: where the run started, or the remote head it last moved to. */
+  private synced = '';
+
   private constructor(
     /** Root of the private working copy. */
     readonly dir: string,
@@ -50,7 +54,18 @@ export class Workspace {
   ) {}
 
   static async open(options: WorkspaceOptions): Promise<Workspace> {
-    const tmp = await mkdtemp(join(tmpdir(), 'hello-gitops-'));
+    const ws = await Workspace.create(options);
+    try {
+      ws.synced = await ws.head();
+    } catch (e) {
+      await ws.dispose();
+      throw e;
+    }
+    return ws;
+  }
+
+  private static async create(options: WorkspaceOptions): Promise<Workspace> {
+    const tmp = await mkdtemp(workspacePrefix());
     const dir = join(tmp, 'work');
     try {
       if (isWorkingTreePath(options.gitops)) {
@@ -96,8 +111,12 @@ export class Workspace {
     return join(this.dir, this.folder);
   }
 
-  envDir(env: EnvironmentName): string {
-    return join(this.gitopsDir, env);
+  /**
+   * Absolute path of an environment's folder, once checked to lead nowhere outside the working copy (no symlink
+   * on the way, in it or under it): every read and write of an environment goes through here.
+   */
+  envDir(env: EnvironmentName): Promise<string> {
+    return containedDir(this.dir, this.envPath(env));
   }
 
   /** The env folder relative to the repository root, for `git log -- <path>` and `git add`. */
@@ -111,6 +130,23 @@ export class Workspace {
 
   async head(): Promise<string> {
     return (await this.git(['rev-parse', 'HEAD'])).trim();
+  }
+
+  /** The remote commit the working copy stands on; a remote head that does not contain it was rewritten. */
+  get base(): string {
+    return this.synced;
+  }
+
+  /** The local commits now stand on `commit`, a remote head (after a rebase onto it). */
+  rebasedOnto(commit: string): void {
+    this.synced = commit;
+  }
+
+  /** Drops local commits and changes and stands on `commit`, a remote head: to decide again on the new state. */
+  async resetTo(commit: string): Promise<void> {
+    await this.git(['reset', '--quiet', '--hard', commit]);
+    await this.git(['clean', '--quiet', '-d', '--force', '--', this.folder || '.']);
+    this.synced = commit;
   }
 
   dispose(): Promise<void> {

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { KubernetesClusterReader, loadKubeConfig } from '../cluster/cluster-reader';
 import { cdk8sSynth } from '../default-synth';
 import { PrometheusProvider } from '../gates/prometheus-provider';
+import { removeStaleWorkspaces } from '../gitops/stale-workspaces';
 import { ReleaseGuard } from './guard';
 import { GUARD_USAGE, parseGuardCommand, type GuardInvocation } from './guard-args';
 import { GUARD_CONTROLLER, KubernetesEventSink } from './guard-events';
@@ -26,6 +27,7 @@ export async function runGuard(argv: readonly string[], env: NodeJS.ProcessEnv =
     return 0;
   }
   const cmd = invocation;
+  await removeStaleWorkspaces();
   const identity = cmd.settings.lease.identity;
   const log = pino({
     base: { component: 'release-guard', identity },

@@ -195,7 +195,7 @@ export class EnvironmentReconciler {
       ? await rollback(deps.release, {
           env,
           to,
-          reason: why.slice(0, 2000),
+          reason: why,
           figures: gateFigures(analysis),
           expectCurrent: image,
           markBad: true,

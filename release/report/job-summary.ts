@@ -1,6 +1,8 @@
 // The GitHub Actions job summary: the gate table in Markdown and Mermaid charts of the error ratio and the p99
-// latency over the window, appended to $GITHUB_STEP_SUMMARY.
+// latency over the window, appended to $GITHUB_STEP_SUMMARY. Text from outside the tool (a record's reason, git's
+// words, the cluster's) is escaped so GitHub shows it as written: no HTML, links or table cells of its own.
 import { appendFile } from 'node:fs/promises';
+import { printableLine } from '../../contract/printable-text';
 import type { ActionResult } from '../actions/action';
 import type { EnvironmentStatus } from '../actions/status';
 import type { VerifyDetail } from '../actions/verify';
@@ -8,7 +10,17 @@ import type { GateReport } from '../gates/analysis';
 import { formatNumber } from '../gates/evaluator';
 import { exitCode } from '../gates/outcomes';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/** One printable line that Markdown and HTML show literally: HTML's specials as entities, Markdown's escaped. */
+function markdownText(s: string): string {
+  return printableLine(s)
+    .replace(/[&<>"]/g, (c) => ENTITIES[c]!)
+    .replace(/[\\`*_[\]|~$#!]/g, '\\$&');
+}
+
+/** Text inside a code span (the tool's own queries): one line, no cell separator. */
+const code = (s: string) => printableLine(s).replace(/\|/g, '\\|').replace(/`/g, "'");
 const ICON = { pass: '✅', inconclusive: '❔', error: '⚠️', fail: '❌' } as const;
 
 function chart(g: GateReport, title: string): string {
@@ -32,13 +44,13 @@ export function verifyMarkdown(result: ActionResult, d: VerifyDetail): string {
   const out = [
     `### ${ICON[result.outcome]} verify ${d.env}: release \`${d.release}\` — ${result.outcome} (exit ${exitCode(result.outcome)})`,
     '',
-    result.summary,
+    markdownText(result.summary),
     '',
   ];
   out.push(
     '| | cluster check | detail |',
     '|---|---|---|',
-    ...d.cluster.checks.map((c) => `| ${ICON[c.outcome]} | ${c.check} | ${cell(c.detail)} |`),
+    ...d.cluster.checks.map((c) => `| ${ICON[c.outcome]} | ${c.check} | ${markdownText(c.detail)} |`),
     '',
   );
   const a = d.analysis;
@@ -48,7 +60,7 @@ export function verifyMarkdown(result: ActionResult, d: VerifyDetail): string {
     for (const g of a.gates) {
       const measured = g.evaluations.map((e) => (e.value === null ? '–' : formatNumber(e.value))).join(', ');
       out.push(
-        `| ${ICON[g.verdict.outcome]} | ${g.gate} | \`${cell(g.query)}\` | ${measured} | ${g.bound === 'min' ? '≥' : '≤'} ${formatNumber(g.threshold)} ${g.unit} | ${cell(`${g.verdict.rule}: ${g.verdict.reason}`)} |`,
+        `| ${ICON[g.verdict.outcome]} | ${g.gate} | \`${code(g.query)}\` | ${measured} | ${g.bound === 'min' ? '≥' : '≤'} ${formatNumber(g.threshold)} ${g.unit} | ${markdownText(`${g.verdict.rule}: ${g.verdict.reason}`)} |`,
       );
     }
     out.push('');
@@ -65,7 +77,7 @@ export function actionMarkdown(result: ActionResult): string {
   const out = [
     `### ${ICON[result.outcome]} ${result.action}: ${result.outcome} (exit ${exitCode(result.outcome)})`,
     '',
-    cell(result.summary),
+    markdownText(result.summary),
     '',
   ];
   if (result.action === 'status' && result.detail) {

@@ -1,5 +1,7 @@
 // The readable report of an action for a terminal or a CI log: for verify, a table naming per gate the query,
-// the measured values, the threshold and the rule that decided; for status, one row per environment.
+// the measured values, the threshold and the rule that decided; for status, one row per environment. Text from
+// outside the tool (records, git, the cluster) is printed as one printable line: no escape reaches the terminal.
+import { printableLine } from '../../contract/printable-text';
 import type { ActionResult } from '../actions/action';
 import type { EnvironmentStatus } from '../actions/status';
 import type { VerifyDetail } from '../actions/verify';
@@ -9,7 +11,8 @@ import { exitCode } from '../gates/outcomes';
 const MARK = { pass: '✓', inconclusive: '?', error: '!', fail: '✗' } as const;
 
 /** Pads columns to a table; the last column is left ragged. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], cellsOfRows: readonly (readonly string[])[]): string {
+  const rows = cellsOfRows.map((r) => r.map(printableLine));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -25,7 +28,7 @@ export function verifyText(detail: VerifyDetail): string {
   const out: string[] = [];
   out.push(`release ${detail.release} in ${detail.env}: ${detail.image}`);
   out.push(
-    `revision ${detail.revision.slice(0, 12)}; cluster ${detail.cluster.outcome} after ${detail.cluster.polls} poll(s): ${detail.cluster.reason}`,
+    `revision ${detail.revision.slice(0, 12)}; cluster ${detail.cluster.outcome} after ${detail.cluster.polls} poll(s): ${printableLine(detail.cluster.reason)}`,
   );
   out.push(
     table(
@@ -56,7 +59,7 @@ export function verifyText(detail: VerifyDetail): string {
     const notes = a.gates.flatMap((g) =>
       g.evaluations
         .filter((e) => e.outcome !== 'pass')
-        .map((e) => `  ${g.gate} @ ${e.at.toISOString()}: ${e.outcome}: ${e.reason}`),
+        .map((e) => `  ${g.gate} @ ${e.at.toISOString()}: ${e.outcome}: ${printableLine(e.reason)}`),
     );
     if (notes.length) out.push('measurements that did not pass:', ...notes.slice(0, 30));
   }
@@ -95,7 +98,7 @@ export function actionText(result: ActionResult): string {
   );
   out.push(
     '',
-    `${result.action}: ${result.outcome.toUpperCase()} (exit ${exitCode(result.outcome)}): ${result.summary}`,
+    `${result.action}: ${result.outcome.toUpperCase()} (exit ${exitCode(result.outcome)}): ${printableLine(result.summary)}`,
   );
   if (result.commit) out.push(`commit: ${result.commit}`);
   return out.join('\n');

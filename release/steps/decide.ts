@@ -1,11 +1,20 @@
 // Step: decide the change to a release record (pure rules in record-changes.ts): changed, nothing to do, or refused.
 import { z } from 'zod';
-import { imageSchema, releaseRecordSchema, versionSchema } from '../../cdk8s/release-record';
+import {
+  actorSchema,
+  boundedReason,
+  figuresSchema,
+  imageSchema,
+  releaseRecordSchema,
+  versionSchema,
+} from '../../cdk8s/release-record';
 import * as rules from '../record-changes';
 import { defineStep, failed, skipped, succeeded } from './step';
 
-const figures = z.record(z.string(), z.number().nullable());
-const common = { at: z.date(), actor: z.string().max(200).optional() };
+const common = { at: z.date(), actor: actorSchema.optional() };
+// A reason reaches here checked by the CLI or composed by the tool (a verdict, the guard) from the gates' words:
+// it is made one printable line and cut to the record's limit, never refused for its length.
+const reason = z.string().transform(boundedReason).pipe(z.string().min(1));
 
 const input = z.discriminatedUnion('action', [
   z.strictObject({
@@ -20,8 +29,8 @@ const input = z.discriminatedUnion('action', [
     action: z.literal('rollback'),
     record: releaseRecordSchema,
     to: imageSchema.optional(),
-    reason: z.string().min(1).max(2000),
-    figures: figures.optional(),
+    reason,
+    figures: figuresSchema.optional(),
     markBad: z.boolean().optional(),
     ...common,
   }),
@@ -30,8 +39,8 @@ const input = z.discriminatedUnion('action', [
     record: releaseRecordSchema,
     image: imageSchema,
     outcome: z.enum(['passed', 'failed']),
-    reason: z.string().min(1),
-    figures,
+    reason,
+    figures: figuresSchema,
     ...common,
   }),
 ]);

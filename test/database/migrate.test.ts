@@ -1,6 +1,6 @@
 // The migrate command against a real PostgreSQL: exactly-once under concurrency, Prisma's bookkeeping, refusals,
 // transactional failure, and --check / --wait.
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -10,12 +10,18 @@ import { createTestDatabase, query, type TestDatabase } from '../support/databas
 import { waitFor } from '../support/wait-for';
 
 const logger = pino({ level: 'silent' });
-const dataDir = mkdtempSync(path.join(tmpdir(), 'hello-migrate-'));
 const CLOSED_PORT_URL = 'postgresql://postgres:postgres@127.0.0.1:1/none';
+
+/** Holds this file's migrations folders; removed with everything in it. */
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(path.join(tmpdir(), 'hello-migrations-'));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** A migrations folder of our own, to edit and break without touching prisma/migrations. */
 function migrationsFolder(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'hello-migrations-'));
+  const dir = mkdtempSync(path.join(scratch, 'migrations-'));
   for (const [name, sql] of Object.entries(files)) writeMigration(dir, name, sql);
   return dir;
 }
@@ -36,7 +42,7 @@ afterEach(async () => {
 
 describe('migrate', () => {
   it('applies every migration once and records each as Prisma Migrate does', async () => {
-    expect(await migrateCommand([], { databaseUrl: db.url, dataDir, logger })).toBe(0);
+    expect(await migrateCommand([], { databaseUrl: db.url, logger })).toBe(0);
     const rows = await query<Record<string, unknown>>(
       db.url,
       'SELECT * FROM "_prisma_migrations" ORDER BY migration_name',
@@ -66,7 +72,7 @@ describe('migrate', () => {
       'started_at timestamp with time zone NO',
       'applied_steps_count integer NO',
     ]);
-    expect(await migrateCommand([], { databaseUrl: db.url, dataDir, logger })).toBe(0);
+    expect(await migrateCommand([], { databaseUrl: db.url, logger })).toBe(0);
     expect(await query(db.url, 'SELECT 1 FROM "_prisma_migrations"')).toHaveLength(local.length);
   });
 
@@ -126,12 +132,12 @@ describe('migrate', () => {
 
   it('refuses to run when an applied migration was edited, and --check fails', async () => {
     const dir = migrationsFolder({ '20260101000000_a': 'CREATE TABLE a (id int);\n' });
-    expect(await migrateCommand([], { databaseUrl: db.url, dataDir, logger, migrationsDir: dir })).toBe(0);
+    expect(await migrateCommand([], { databaseUrl: db.url, logger, migrationsDir: dir })).toBe(0);
     writeFileSync(path.join(dir, '20260101000000_a', 'migration.sql'), 'CREATE TABLE a (id bigint);\n');
     writeMigration(dir, '20260102000000_b', 'CREATE TABLE b (id int);\n');
-    expect(await migrateCommand([], { databaseUrl: db.url, dataDir, logger, migrationsDir: dir })).toBe(1);
+    expect(await migrateCommand([], { databaseUrl: db.url, logger, migrationsDir: dir })).toBe(1);
     expect(await tableExists(db.url, 'b')).toBe(false);
-    expect(await migrateCommand(['--check'], { databaseUrl: db.url, dataDir, logger, migrationsDir: dir })).toBe(1);
+    expect(await migrateCommand(['--check'], { databaseUrl: db.url, logger, migrationsDir: dir })).toBe(1);
   });
 
   it('a failing migration leaves the schema as it was, is recorded as failed, and blocks until marked rolled back', async () => {
@@ -139,7 +145,7 @@ describe('migrate', () => {
       '20260101000000_a': 'CREATE TABLE a (id int);\n',
       '20260102000000_b': 'CREATE TABLE b (id int);\nALTER TABLE a ADD COLUMN note text;\nSELECT 1 / 0;\n',
     });
-    const options = { databaseUrl: db.url, dataDir, logger, migrationsDir: dir };
+    const options = { databaseUrl: db.url, logger, migrationsDir: dir };
     expect(await migrateCommand([], options)).toBe(1);
     expect(await tableExists(db.url, 'a')).toBe(true);
     expect(await tableExists(db.url, 'b')).toBe(false);
@@ -170,19 +176,19 @@ describe('migrate', () => {
 
 describe('migrate --check', () => {
   it('fails while migrations are pending and passes once they are applied', async () => {
-    expect(await migrateCommand(['--check'], { databaseUrl: db.url, dataDir, logger })).toBe(1);
+    expect(await migrateCommand(['--check'], { databaseUrl: db.url, logger })).toBe(1);
     await applyMigrations(db.url, { logger });
-    expect(await migrateCommand(['--check'], { databaseUrl: db.url, dataDir, logger })).toBe(0);
+    expect(await migrateCommand(['--check'], { databaseUrl: db.url, logger })).toBe(0);
   });
 
   it('fails when the database cannot be reached', async () => {
-    expect(await migrateCommand(['--check'], { databaseUrl: CLOSED_PORT_URL, dataDir, logger })).toBe(1);
+    expect(await migrateCommand(['--check'], { databaseUrl: CLOSED_PORT_URL, logger })).toBe(1);
   });
 
   it('--wait keeps checking until another run has migrated the database', async () => {
     const lines: string[] = [];
     const recording = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    const checking = migrateCommand(['--check', '--wait', '20'], { databaseUrl: db.url, dataDir, logger: recording });
+    const checking = migrateCommand(['--check', '--wait', '20'], { databaseUrl: db.url, logger: recording });
     // Migrate only after the check has seen the pending state, so the test covers waiting, not a lucky first look.
     await waitFor('the check to see pending migrations', () =>
       lines.some((line) => line.includes('migration(s) pending')),
@@ -192,13 +198,13 @@ describe('migrate --check', () => {
   });
 
   it('--wait gives up with a failure when the database stays unreachable', async () => {
-    expect(await migrateCommand(['--check', '--wait', '1'], { databaseUrl: CLOSED_PORT_URL, dataDir, logger })).toBe(1);
+    expect(await migrateCommand(['--check', '--wait', '1'], { databaseUrl: CLOSED_PORT_URL, logger })).toBe(1);
   });
 
   it('rejects unknown flags with usage (exit 2)', async () => {
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      expect(await migrateCommand(['--force'], { databaseUrl: db.url, dataDir, logger })).toBe(2);
+      expect(await migrateCommand(['--force'], { databaseUrl: db.url, logger })).toBe(2);
       expect(stderr.mock.calls.join('')).toMatch(/usage: migrate/);
     } finally {
       stderr.mockRestore();

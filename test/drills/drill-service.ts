@@ -5,7 +5,7 @@ import { applyMigrations } from '../../service/migrate';
 import { TcpProxy } from '../database/tcp-proxy';
 import { runService, type ServiceProcess } from '../process/service-process';
 import { ADMIN_URL, createTestDatabase, type TestDatabase } from '../support/database';
-import { freePort } from '../support/prometheus';
+import { freePort } from '../support/free-port';
 import { waitFor } from '../support/wait-for';
 
 export interface DrillService {

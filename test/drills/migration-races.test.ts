@@ -1,7 +1,7 @@
 // Drill: migrations under contention and failure. Four real `migrate` processes started at once on a fresh
 // database apply each migration exactly once; a failing migration leaves the whole schema as it was and
 // `migrate --check` failing; an applied migration whose file was edited is refused.
-import { cpSync, mkdtempSync, mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -15,7 +15,12 @@ jest.setTimeout(90_000);
 
 const RUNS = 4;
 const logger = pino({ level: 'silent' });
-const dataDir = mkdtempSync(path.join(tmpdir(), 'hello-drill-migrate-'));
+/** Holds this file's copies of the migrations; removed with everything in it. */
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(path.join(tmpdir(), 'hello-drill-migrations-'));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Every table, column, type and index of the public schema, as text to compare. */
 async function schemaOf(url: string): Promise<string> {
@@ -37,7 +42,7 @@ async function schemaOf(url: string): Promise<string> {
 
 /** This repository's migrations in a folder of our own, to add to and edit. */
 function copyOfMigrations(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'hello-drill-migrations-'));
+  const dir = mkdtempSync(path.join(scratch, 'migrations-'));
   cpSync(defaultMigrationsDir(), dir, { recursive: true });
   return dir;
 }
@@ -79,7 +84,7 @@ test(`${RUNS} migrate processes at once apply each migration exactly once, and -
 
 test('a failing migration leaves the schema as it was and --check failing', async () => {
   const dir = copyOfMigrations();
-  const options = { databaseUrl: db.url, dataDir, logger, migrationsDir: dir };
+  const options = { databaseUrl: db.url, logger, migrationsDir: dir };
   expect(await migrateCommand([], options)).toBe(0);
   const before = await schemaOf(db.url);
   // Changes three kinds of object, then fails: all of it must be rolled back together.
@@ -103,7 +108,7 @@ test('a failing migration leaves the schema as it was and --check failing', asyn
 
 test('an edited, already-applied migration is refused, and --check fails', async () => {
   const dir = copyOfMigrations();
-  const options = { databaseUrl: db.url, dataDir, logger, migrationsDir: dir };
+  const options = { databaseUrl: db.url, logger, migrationsDir: dir };
   expect(await migrateCommand([], options)).toBe(0);
   const before = await schemaOf(db.url);
   const first = loadMigrations(dir)[0]!;

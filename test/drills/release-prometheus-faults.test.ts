@@ -17,7 +17,7 @@ import { application, deployment, pod } from '../release/cluster-objects';
 import { image, record } from '../release/fixtures';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
 import { KubeApiDouble } from '../support/kube-api-double';
-import { freePort } from '../support/prometheus';
+import { freePort } from '../support/free-port';
 import { ms, recordFigures } from './figures';
 
 jest.setTimeout(60_000);

@@ -2,6 +2,7 @@
 // log lines, each stamped with the test's clock when it arrived.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { childEnv } from '../support/child-env';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -20,7 +21,7 @@ export interface GuardProcess {
 export function runGuardProcess(identity: string, args: string[], env: Record<string, string>): GuardProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'release/guard/main.ts', '--identity', identity, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: GuardProcess['lines'] = [];

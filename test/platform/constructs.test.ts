@@ -1,5 +1,5 @@
 // The constructs reject invalid combinations when they are built, naming the props, their values and the fix.
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { HelloWorkload, type HelloWorkloadProps } from '../../cdk8s/constructs/workload';
 import { MigrationJob } from '../../cdk8s/constructs/migration-job';
 import { NetworkPolicies, type NetworkPoliciesProps } from '../../cdk8s/constructs/network-policies';
@@ -7,7 +7,8 @@ import { HelloIngress } from '../../cdk8s/constructs/ingress';
 import { Availability } from '../../cdk8s/constructs/availability';
 import { ArgoCdApps } from '../../cdk8s/constructs/argo-cd-apps';
 
-const chart = () => new Chart(Testing.app(), 'test');
+// A plain App: Testing.app() makes an output folder in TMPDIR per call, and these tests never write one.
+const chart = () => new Chart(new App(), 'test');
 const resources = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '384Mi' } };
 const pod = { a: '1' };
 const workload: HelloWorkloadProps = {

@@ -1,5 +1,5 @@
 // The release guard's platform namespace (gitops/platform/): schema-valid like the rest of gitops/, and a policy
-// test for each rule of the issue: two hardened replicas, least-privilege RBAC, egress only to the Kubernetes API,
+// test for each of its rules: two hardened replicas, least-privilege RBAC, egress only to the Kubernetes API,
 // Prometheus and the git host, git credentials only as an ExternalSecret reference.
 /* eslint-disable @typescript-eslint/no-explicit-any -- the rules read untyped YAML objects on purpose */
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
-// The rules, one table row each, checked against every environment's committed objects. A violation names
+// The platform's security and operability rules, one table row each, checked against every environment's
 /* eslint-disable @typescript-eslint/no-explicit-any -- the rules read untyped YAML objects on purpose */
-// the environment's file, the object and the field.
+// committed objects. A violation names the environment's file, the object and the field.
 import { join } from 'node:path';
 import { COMMANDS, ENV, HTTP_PORT, LABELS, PATHS } from '../../contract/runtime';
 import { ENVIRONMENT_NAMES, environment, type Environment } from '../../cdk8s/environments';

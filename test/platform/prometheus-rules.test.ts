@@ -8,7 +8,10 @@ import { stringify } from 'yaml';
 import { ENVIRONMENT_NAMES, environment } from '../../cdk8s/environments';
 import { gateQueries } from '../../cdk8s/slo-queries';
 import { RECORDED_SERIES, SLO_ALERTS } from '../../cdk8s/constructs/observability';
+import { needs } from '../support/needs';
 import { readManifests, ROOT } from './support/manifests';
+
+needs('prometheus');
 
 interface Rule {
   record?: string;

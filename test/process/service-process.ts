@@ -1,6 +1,7 @@
 // Runs the real service process (service/main.ts through tsx on this Node) and follows its JSON log lines.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { childEnv } from '../support/child-env';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -18,7 +19,7 @@ export interface ServiceProcess {
 export function runService(args: string[], env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'service/main.ts', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -12,8 +12,15 @@ test.each([
   expect(service.stdout()).toBe('');
 });
 
-test('an unknown command prints the usage and exits 2', async () => {
+test('an unknown command is named on one line, followed by the usage, and exits 2', async () => {
   const service = runService(['dance'], {});
   expect(await service.exited).toBe(2);
-  expect(service.stderr()).toMatch(/^usage: hello-app \[serve \| migrate/);
+  expect(service.stderr()).toMatch(/^hello-app: unknown command 'dance'\nusage: hello-app \[serve \| migrate/);
+});
+
+test.each([[['--help']], [['migrate', '--help']]])('%j prints the usage on stdout and exits 0', async (args) => {
+  const service = runService(args, {});
+  expect(await service.exited).toBe(0);
+  expect(service.stdout()).toMatch(/^usage: (hello-app|migrate) /);
+  expect(service.stderr()).toBe('');
 });

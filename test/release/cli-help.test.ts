@@ -1,16 +1,17 @@
 // `npm run release -- … --help` as a real process (release/main.ts through tsx on this Node): asking for help prints
-// the usage on stdout and exits 0, for the release tool and for its guard.
+// the usage on stdout and exits 0, for the release tool and for its guard; a wrong command line exits 2.
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { GUARD_COMMAND, USAGE } from '../../release/cli/args';
 import { GUARD_USAGE } from '../../release/guard/guard-args';
+import { childEnv } from '../support/child-env';
 
 const ROOT = resolve(__dirname, '../..');
 
 function release(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'release/main.ts', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    env: childEnv(),
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -23,6 +24,14 @@ test.each([['--help'], ['-h']])(`release ${GUARD_COMMAND} %s prints the guard's 
 
 test('release --help prints the usage, which lists the guard, and exits 0', () => {
   expect(release('--help')).toEqual({ status: 0, stdout: `${USAGE}\n`, stderr: '' });
+});
+
+test('an unknown command is named on one line, followed by the usage, and exits 2', () => {
+  expect(release('frobnicate')).toEqual({
+    status: 2,
+    stdout: '',
+    stderr: `release: unknown command 'frobnicate'\n\n${USAGE}\n`,
+  });
 });
 
 test('a wrong option still fails with the usage on stderr', () => {

@@ -5,7 +5,8 @@ import { ENVIRONMENTS, type Slo } from '../../cdk8s/environments';
 import { analyse, type AnalysisReport, type Clock } from '../../release/gates/analysis';
 import type { Outcome } from '../../release/gates/outcomes';
 import { PrometheusProvider } from '../../release/gates/prometheus-provider';
-import { createBlocks, freePort, startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { freePort } from '../support/free-port';
+import { createBlocks, startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { ruleTable } from '../support/rule-table';
 import { openMetrics, type Behaviour } from './metric-history';
 

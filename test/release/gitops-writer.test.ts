@@ -170,12 +170,38 @@ test('two concurrent writers to different environments both land: the later one 
   expect((await remote.record('dev')).current?.image).toBe(v3);
 });
 
-test('two concurrent writers to the same environment: one lands, the other stops on the conflict and pushes nothing', async () => {
-  const foreign = record('dev', image('foreign'), v1);
+test('two concurrent writers to the same environment: the later one decides again on the new state and lands on top', async () => {
+  let writes = 0;
   const result = await deploy(
     ctx({
       synth: async (env, dir) => {
-        await remote.commitRecord(foreign, 'a concurrent deploy to dev');
+        if (writes++ === 0)
+          await remote.commitRecord(record('dev', image('foreign'), v1), 'a concurrent deploy to dev');
+        return cdk8sSynth(env, dir);
+      },
+    }),
+    { env: 'dev', image: v3 },
+  );
+  expect(result.outcome).toBe('pass');
+  expect(result.racesLost).toBe(1);
+  expect(result.steps.find((s) => s.step === 'push-commit')?.note).toMatch(
+    /conflict: gitops\/dev\/release\.json changed concurrently on main by ".*a concurrent deploy to dev".*deciding again/,
+  );
+  expect((await remote.subjects()).slice(0, 2)).toEqual([
+    expect.stringMatching(/^release\(dev\): deploy .* from build/),
+    'a concurrent deploy to dev',
+  ]);
+  expect((await remote.record('dev')).current).toMatchObject({ image: v3 });
+  expect((await remote.message()).split('\n')).toContain(`replaces: ${image('foreign')}`);
+});
+
+test('a writer that loses the race on every round stops on the conflict after the bounded rounds, pushing nothing', async () => {
+  let writes = 0;
+  const result = await deploy(
+    ctx({
+      push: { attempts: 2, baseDelayMs: 1 },
+      synth: async (env, dir) => {
+        await remote.commitRecord(record('dev', image(`foreign-${++writes}`), v1), `concurrent deploy ${writes}`);
         return cdk8sSynth(env, dir);
       },
     }),
@@ -184,10 +210,23 @@ test('two concurrent writers to the same environment: one lands, the other stops
   expect(result.outcome).toBe('fail');
   expect(result.stoppedAt).toMatchObject({ step: 'push-commit', status: 'failed' });
   expect(result.stoppedAt?.reason).toMatch(
-    /conflict: gitops\/dev\/release\.json changed concurrently on main by ".*a concurrent deploy to dev"/,
+    /conflict: gitops\/dev\/release\.json changed concurrently on main by ".*concurrent deploy 2".*re-run the decision/,
   );
-  expect((await remote.subjects())[0]).toBe('a concurrent deploy to dev');
-  expect((await remote.record('dev')).current?.image).toBe(image('foreign'));
+  expect((await remote.subjects())[0]).toBe('concurrent deploy 2');
+});
+
+test('a decided change that leaves nothing to commit fails at commit-change: never a success without a commit', async () => {
+  const before = await remote.head();
+  // A synth that puts the folder back as committed: the decided record ends up nowhere git sees it.
+  const result = await deploy(ctx({ synth: (_env, dir) => git(dir, 'checkout', '--', 'dev') }), {
+    env: 'dev',
+    image: v3,
+  });
+  expect(result.outcome).toBe('fail');
+  expect(result.stoppedAt).toMatchObject({ step: 'commit-change', status: 'failed' });
+  expect(result.stoppedAt?.reason).toMatch(/left nothing to commit in gitops\/dev/);
+  expect(result.summary).not.toContain('undefined');
+  expect(await remote.head()).toBe(before);
 });
 
 test('a push the remote keeps rejecting errors after the bounded attempts and leaves the remote unchanged', async () => {

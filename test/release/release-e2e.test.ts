@@ -11,10 +11,12 @@ import { releaseId } from '../../cdk8s/release-record';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
 import { KubeApiDouble } from '../support/kube-api-double';
-import { freePort, startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { freePort } from '../support/free-port';
+import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
 import { application, deployment, pod } from './cluster-objects';
 import { image, record } from './fixtures';
+import { childEnv } from '../support/child-env';
 
 jest.setTimeout(180_000);
 
@@ -40,7 +42,7 @@ const ports = { good: 0, bad: 0 };
 function node(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

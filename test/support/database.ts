@@ -1,7 +1,11 @@
 // Fresh PostgreSQL databases for tests: each call creates a uniquely named database on the local server and
-// returns its URL and a drop function. The server is the real one CI starts (scripts/postgres-up.sh).
+// returns its URL and a drop function. The server is the real one CI starts (scripts/postgres-up.sh); a test file
+// that imports this module needs it, and is held back when the run finds it unreachable.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { needs } from './needs';
+
+needs('postgresql');
 
 /** The maintenance connection used to create and drop test databases. */
 export const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';

