@@ -3,6 +3,7 @@
 // file names the owning PID; a lock whose process is gone (kill -9, a crash) is stale and taken over.
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { isProcessAlive } from '../contract/process-alive';
 
 /** The data folder is held by a live process; the message is the one line an operator needs. */
 export class DataDirInUse extends Error {
@@ -26,7 +27,10 @@ export interface DataDirLock {
 
 const LOCK_FILE = 'hello-app.lock';
 
-/** Takes the folder's lock for this process, or throws DataDirInUse naming the live owner. */
+/**
+ * Takes the folder's lock for this process, or throws DataDirInUse naming the live owner. A lock naming this very
+ * PID is stale too: in a container every start is PID 1, so a crashed predecessor's lock names the successor's PID.
+ */
 export function lockDataDir(dataDir: string, pid: number = process.pid): DataDirLock {
   const file = path.join(dataDir, LOCK_FILE);
   // Two attempts: the second follows the removal of a stale lock; losing that race to another starter means the
@@ -38,7 +42,7 @@ export function lockDataDir(dataDir: string, pid: number = process.pid): DataDir
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = ownerOf(file);
-      if (owner !== undefined && owner !== pid && isAlive(owner)) throw new DataDirInUse(dataDir, owner, file);
+      if (owner !== undefined && owner !== pid && isProcessAlive(owner)) throw new DataDirInUse(dataDir, owner, file);
       rmSync(file, { force: true });
       continue;
     }
@@ -59,19 +63,5 @@ function ownerOf(file: string): number | undefined {
     return /^[1-9][0-9]*$/.test(text) ? Number(text) : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Whether a process with this PID exists. A PID the lock names that equals this process's own is stale too: in a
- * container every start is PID 1, so the crashed predecessor's lock names the PID the successor now has.
- */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
