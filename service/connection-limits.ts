@@ -4,6 +4,7 @@
 import type http from 'node:http';
 import type { Socket } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
+import { OPERATING_ROUTES } from '../contract/runtime';
 import { sendProblem } from './problem';
 
 export interface ConnectionLimitsOptions {
@@ -28,6 +29,8 @@ export const SHED_RETRY_AFTER_SECONDS = 1;
 const SHED_HEADROOM = 64;
 /** A shed connection that sends no request within this is closed: it must not hold a descriptor for long. */
 const SHED_LINGER_MS = 2_000;
+
+const OPERATING_PATHS: ReadonlySet<string> = new Set(OPERATING_ROUTES);
 
 export class ConnectionLimits {
   private open = 0;
@@ -67,7 +70,14 @@ export class ConnectionLimits {
     this.outstanding.set(socket, depth);
     res.once('close', () => this.outstanding.set(socket, (this.outstanding.get(socket) ?? 1) - 1));
     if (this.shed.has(socket)) {
-      this.refuse(socket, res, 'The service is at its connection limit; retry later.');
+      if (OPERATING_PATHS.has(req.path)) {
+        // The kubelet's probes and Prometheus' scrape open new connections: a saturated pod must still say it is
+        // alive (or a liveness failure would restart it under load) and be measured. Answered, then closed.
+        res.setHeader('Connection', 'close');
+        next();
+      } else {
+        this.refuse(socket, res, 'The service is at its connection limit; retry later.');
+      }
     } else if (depth > this.options.pipelineDepth) {
       // A client pipelining this deep is flooding, not browsing: the requests before this one are answered, this
       // one is refused, and the connection closes after its answer.

@@ -1,6 +1,6 @@
 // Drill: more connections than the process will hold. Connections up to the limit are served; the next ones are
-// answered 503 + Retry-After at once and closed; a flood past that is refused at the socket. The clients already
-// connected keep being served throughout.
+// answered 503 + Retry-After at once and closed (probes excepted); a flood past that is refused at the socket. The
+// clients already connected keep being served throughout.
 import net from 'node:net';
 import { startDrillService, type DrillService } from './drill-service';
 import { ms, recordFigures } from './figures';
@@ -48,9 +48,11 @@ test('past the connection limit new clients get 503 with Retry-After at once, wh
 
   const excess = await Promise.all(
     Array.from({ length: EXCESS }, () =>
-      rawExchange(port, 'GET /healthz HTTP/1.1\r\nHost: drill\r\n\r\n', { timeoutMs: 10_000 }),
+      rawExchange(port, 'GET /hello/Excess HTTP/1.1\r\nHost: drill\r\n\r\n', { timeoutMs: 10_000 }),
     ),
   );
+  // A liveness probe on a new connection is still answered: a saturated pod is busy, not dead.
+  const probe = await rawExchange(port, 'GET /healthz HTTP/1.1\r\nHost: kubelet\r\n\r\n', { timeoutMs: 10_000 });
   const heldStatuses = await Promise.all(held.slice(0, 5).map(getOn));
 
   const statuses = excess.map((r) => r.statuses[0] ?? 'none');
@@ -60,10 +62,13 @@ test('past the connection limit new clients get 503 with Retry-After at once, wh
     'excess with Retry-After': excess.filter((r) => /\r\nRetry-After: \d+\r\n/i.test(r.text)).length,
     'slowest excess answer ms': Number.isFinite(slowest) ? ms(slowest) : 'none',
     'held connections served': heldStatuses.filter((s) => s === 200).length,
+    'liveness probe at the limit': probe.statuses[0] ?? 'none',
   });
   expect(statuses).toEqual(Array(EXCESS).fill(503));
   expect(excess.every((r) => /\r\nRetry-After: \d+\r\n/i.test(r.text) && r.closedAfterMs !== undefined)).toBe(true);
   expect(heldStatuses).toEqual(Array(5).fill(200));
+  expect(probe.statuses).toEqual([200]);
+  expect(probe.closedAfterMs).toBeDefined();
 });
 
 test('when the held connections leave, new clients are served again', async () => {
@@ -72,10 +77,11 @@ test('when the held connections leave, new clients are served again', async () =
   const status = await waitFor(
     'a new client to be served',
     async () => {
-      const res = await fetch(`http://127.0.0.1:${service.port}/healthz`);
-      return res.status === 200 && res.status;
+      const res = await fetch(`http://127.0.0.1:${service.port}/hello/Excess`);
+      return res.status !== 503 && res.status;
     },
     { timeoutMs: 10_000, everyMs: 100 },
   );
-  expect(status).toBe(200);
+  // Served by the API again: the name has no date of birth stored.
+  expect(status).toBe(404);
 });
