@@ -116,6 +116,10 @@ export const environmentSchema = z.strictObject({
     .refine((r) => r.min <= r.max, { message: "'min' must not exceed 'max'", path: ['min'] }),
   /** Target average CPU utilisation (percent of requests) for the HorizontalPodAutoscaler. */
   targetCpuUtilization: z.number().int().min(10).max(95),
+  /**
+   * The API container's. Memory: requests cover its measured peak (217 MiB, docs/drills.md); limits must leave the
+   * margin cdk8s/constructs/api-memory.ts checks.
+   */
   resources: z.strictObject({
     requests: z.strictObject({ cpu, memory }),
     limits: z.strictObject({ cpu, memory }),
@@ -179,7 +183,7 @@ const raw: Record<EnvironmentName, unknown> = {
     cluster,
     replicas: { min: 1, max: 3 },
     targetCpuUtilization: 70,
-    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '384Mi' } },
     ingressHost: 'hello.dev.example.com',
     timeZone: 'UTC',
     logLevel: 'debug',
@@ -198,7 +202,7 @@ const raw: Record<EnvironmentName, unknown> = {
     cluster,
     replicas: { min: 2, max: 4 },
     targetCpuUtilization: 70,
-    resources: { requests: { cpu: '200m', memory: '192Mi' }, limits: { cpu: '1', memory: '384Mi' } },
+    resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '384Mi' } },
     ingressHost: 'hello.staging.example.com',
     timeZone: 'UTC',
     logLevel: 'info',

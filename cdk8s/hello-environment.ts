@@ -2,7 +2,7 @@
 // Settings are data (environments.ts); this file only wires them to the constructs, with no per-environment branch.
 import { Chart } from 'cdk8s';
 import { type Construct } from 'constructs';
-import { ENV, HTTP_PORT } from '../contract/runtime';
+import { DRAIN_SECONDS, ENV, HTTP_PORT } from '../contract/runtime';
 import type { Environment } from './environments';
 import {
   appSelectorLabels,
@@ -39,9 +39,6 @@ export interface HelloEnvironmentProps {
   readonly environment: Environment;
   readonly running: RunningRelease;
 }
-
-/** Seconds the service drains after SIGTERM; the ALB's deregistration delay and the pod's grace period follow it. */
-const DRAIN_SECONDS = 20;
 
 export class HelloEnvironment extends Chart {
   constructor(scope: Construct, id: string, props: HelloEnvironmentProps) {

@@ -43,7 +43,27 @@ export const ENV = {
   migrateWaitSeconds: 'MIGRATE_WAIT_SECONDS',
   /** Where the embedded database (PGlite) keeps its files when DATABASE_URL is unset. */
   dataDir: 'DATA_DIR',
+  /** Seconds a client may take to send a request's headers. */
+  httpHeadersTimeoutSeconds: 'HTTP_HEADERS_TIMEOUT_SECONDS',
+  /** Seconds a client may take to send a whole request, headers and body. */
+  httpRequestTimeoutSeconds: 'HTTP_REQUEST_TIMEOUT_SECONDS',
+  /** Seconds an idle keep-alive connection stays open after a response. */
+  httpKeepAliveTimeoutSeconds: 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS',
+  /** Seconds a connection may stay silent (no request yet, or a stalled one) before it is closed. */
+  httpIdleTimeoutSeconds: 'HTTP_IDLE_TIMEOUT_SECONDS',
+  /** Concurrent connections one process holds; past it, new connections are answered 503 and closed. */
+  httpMaxConnections: 'HTTP_MAX_CONNECTIONS',
+  /** Requests one connection may have outstanding (pipelined) at once; past it, 503 and the connection closes. */
+  httpPipelineDepth: 'HTTP_PIPELINE_DEPTH',
+  /** Node's own flags (the V8 heap cap the platform sets from the pod's memory budget). */
+  nodeOptions: 'NODE_OPTIONS',
 } as const;
+
+/**
+ * Seconds the service drains in-flight requests after SIGTERM (the default of SHUTDOWN_GRACE_SECONDS), which the
+ * platform's termination grace period and the load balancer's deregistration delay are sized around.
+ */
+export const DRAIN_SECONDS = 20;
 
 /** Prometheus metric and label names the service exports and the gates and alerts query. */
 export const METRICS = {

@@ -3,12 +3,14 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { PATHS } from '../contract/runtime';
 import { type Clock, systemClock, todayInZone } from './birthday';
+import type { ConnectionLimits } from './connection-limits';
 import { Lifecycle, mountHealth } from './health';
 import { mountHelloRoutes } from './hello-routes';
 import { type Logger, observeRequests } from './logger';
 import type { HttpMetrics } from './metrics';
 import { mountOpenApi } from './openapi';
 import { notFound, problemHandler } from './problem';
+import { requireConformingRequest } from './protocol-conformance';
 import type { DataReadiness, UsersRepository } from './users';
 
 export interface AppDeps {
@@ -24,6 +26,8 @@ export interface AppDeps {
   readonly lifecycle?: Lifecycle;
   /** The release id shown as the OpenAPI document's version. @default 'dev' */
   readonly release?: string;
+  /** Sheds requests past the server's connection and pipelining bounds (the same object the server attaches). */
+  readonly limits?: ConnectionLimits;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -41,6 +45,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
 
   app.use(observeRequests(logger, metrics));
+  app.use(requireConformingRequest);
+  if (deps.limits) app.use(deps.limits.guard);
   app.use(
     helmet({
       contentSecurityPolicy: {

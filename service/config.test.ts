@@ -9,6 +9,10 @@ describe('configuration from the environment', () => {
       release: 'dev',
       shutdownGraceSeconds: 20,
       dataDir: '.data',
+      http: {
+        timeouts: { headersMs: 10_000, requestMs: 15_000, keepAliveMs: 65_000, idleMs: 30_000 },
+        limits: { maxConnections: 500, pipelineDepth: 16 },
+      },
     });
   });
 
@@ -22,6 +26,12 @@ describe('configuration from the environment', () => {
         HELLO_RELEASE: 'main-1a2b3c4',
         SHUTDOWN_GRACE_SECONDS: '5',
         DATA_DIR: '/tmp/hello',
+        HTTP_HEADERS_TIMEOUT_SECONDS: '3',
+        HTTP_REQUEST_TIMEOUT_SECONDS: '4',
+        HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '70',
+        HTTP_IDLE_TIMEOUT_SECONDS: '20',
+        HTTP_MAX_CONNECTIONS: '50',
+        HTTP_PIPELINE_DEPTH: '4',
       }),
     ).toEqual({
       databaseUrl: 'postgresql://u:p@db:5432/hello',
@@ -31,6 +41,10 @@ describe('configuration from the environment', () => {
       release: 'main-1a2b3c4',
       shutdownGraceSeconds: 5,
       dataDir: '/tmp/hello',
+      http: {
+        timeouts: { headersMs: 3_000, requestMs: 4_000, keepAliveMs: 70_000, idleMs: 20_000 },
+        limits: { maxConnections: 50, pipelineDepth: 4 },
+      },
     });
   });
 
@@ -56,6 +70,13 @@ describe('configuration from the environment', () => {
       'invalid configuration: SHUTDOWN_GRACE_SECONDS must be an integer number of seconds from 1 to 3600',
     ],
     ['DATABASE_URL', 'mysql://x', 'invalid configuration: DATABASE_URL must be a postgresql:// URL'],
+    [
+      'HTTP_HEADERS_TIMEOUT_SECONDS',
+      '0',
+      'invalid configuration: HTTP_HEADERS_TIMEOUT_SECONDS must be an integer number of seconds from 1 to 600',
+    ],
+    ['HTTP_MAX_CONNECTIONS', '0', 'invalid configuration: HTTP_MAX_CONNECTIONS must be an integer from 1 to 100000'],
+    ['HTTP_PIPELINE_DEPTH', '1e3', 'invalid configuration: HTTP_PIPELINE_DEPTH must be an integer from 1 to 1000'],
   ])('%s=%p stops startup with one line naming the variable', (name, value, message) => {
     let error: unknown;
     try {

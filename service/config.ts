@@ -1,9 +1,11 @@
 // The service's configuration: environment variables validated once at startup; a bad value stops the process
 // with one line naming the variable (and never echoing its value, which may be a secret).
 import { z } from 'zod';
-import { ENV, HTTP_PORT } from '../contract/runtime';
+import { DRAIN_SECONDS, ENV, HTTP_PORT } from '../contract/runtime';
 import { isKnownTimeZone, TIME_ZONE_FORMAT } from '../contract/time-zone';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimitsOptions } from './connection-limits';
 import { LOG_LEVELS, type LogLevel } from './logger';
+import { DEFAULT_TIMEOUTS, type ServerTimeouts } from './server';
 
 export interface Config {
   /** Unset: the embedded database under `dataDir`. */
@@ -14,6 +16,7 @@ export interface Config {
   readonly release: string;
   readonly shutdownGraceSeconds: number;
   readonly dataDir: string;
+  readonly http: { readonly timeouts: ServerTimeouts; readonly limits: ConnectionLimitsOptions };
 }
 
 /** A configuration value is invalid. The message is one line: `<VARIABLE> <what it must be>`. */
@@ -33,6 +36,7 @@ const integer = (min: number, max: number, rule: string) =>
     .regex(/^\d+$/, rule)
     .transform(Number)
     .refine((n) => n >= min && n <= max, rule);
+const seconds = (max: number) => integer(1, max, `must be an integer number of seconds from 1 to ${max}`);
 
 // One schema per variable, each with the sentence that ends up after the variable's name in the error line.
 const rules = {
@@ -47,8 +51,18 @@ const rules = {
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be 1 to 128 letters, digits, ".", "_" or "-"')
     .default('dev'),
-  [ENV.shutdownGraceSeconds]: integer(1, 3600, 'must be an integer number of seconds from 1 to 3600').default(20),
+  [ENV.shutdownGraceSeconds]: seconds(3600).default(DRAIN_SECONDS),
   [ENV.dataDir]: z.string().default('.data'),
+  [ENV.httpHeadersTimeoutSeconds]: seconds(600).default(DEFAULT_TIMEOUTS.headersMs / 1000),
+  [ENV.httpRequestTimeoutSeconds]: seconds(600).default(DEFAULT_TIMEOUTS.requestMs / 1000),
+  [ENV.httpKeepAliveTimeoutSeconds]: seconds(600).default(DEFAULT_TIMEOUTS.keepAliveMs / 1000),
+  [ENV.httpIdleTimeoutSeconds]: seconds(600).default(DEFAULT_TIMEOUTS.idleMs / 1000),
+  [ENV.httpMaxConnections]: integer(1, 100_000, 'must be an integer from 1 to 100000').default(
+    DEFAULT_CONNECTION_LIMITS.maxConnections,
+  ),
+  [ENV.httpPipelineDepth]: integer(1, 1_000, 'must be an integer from 1 to 1000').default(
+    DEFAULT_CONNECTION_LIMITS.pipelineDepth,
+  ),
 };
 
 /** Reads and validates the environment. Unset and empty variables take their defaults. Throws ConfigError. */
@@ -68,5 +82,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     release: value(ENV.release),
     shutdownGraceSeconds: value(ENV.shutdownGraceSeconds),
     dataDir: value(ENV.dataDir),
+    http: {
+      timeouts: {
+        headersMs: value(ENV.httpHeadersTimeoutSeconds) * 1000,
+        requestMs: value(ENV.httpRequestTimeoutSeconds) * 1000,
+        keepAliveMs: value(ENV.httpKeepAliveTimeoutSeconds) * 1000,
+        idleMs: value(ENV.httpIdleTimeoutSeconds) * 1000,
+      },
+      limits: {
+        maxConnections: value(ENV.httpMaxConnections),
+        pipelineDepth: value(ENV.httpPipelineDepth),
+      },
+    },
   };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { Logger } from 'pino';
+import { lockDataDir } from './data-dir-lock';
 
 export interface EmbeddedPostgres {
   /** A `postgresql://` URL on 127.0.0.1 and the port the socket server was given. */
@@ -22,16 +23,23 @@ export interface EmbeddedPostgres {
 
 const SERVER_CONNECTIONS = 2;
 
-/** Opens (creating on first use) the PGlite database under `<dataDir>/pglite` and serves it on a free loopback port. */
+/**
+ * Opens (creating on first use) the PGlite database under `<dataDir>/pglite` and serves it on a free loopback port.
+ * Throws DataDirInUse when another live process holds the folder.
+ */
 export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedPostgres> {
   const directory = path.resolve(dataDir, 'pglite');
   mkdirSync(directory, { recursive: true });
-  const db = await PGlite.create(directory);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: SERVER_CONNECTIONS });
+  const lock = lockDataDir(path.resolve(dataDir));
+  let db: PGlite | undefined;
+  let server: PGLiteSocketServer;
   try {
+    db = await PGlite.create(directory);
+    server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: SERVER_CONNECTIONS });
     await server.start();
   } catch (error) {
-    await db.close();
+    await db?.close();
+    lock.release();
     throw error;
   }
   const port = Number(server.getServerConn().split(':').pop());
@@ -45,6 +53,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
       closing ??= (async () => {
         await server.stop();
         await db.close();
+        lock.release();
       })();
       return closing;
     },

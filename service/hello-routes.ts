@@ -7,7 +7,6 @@ import { methodNotAllowed } from './problem';
 /** The route pattern, also the `route` label of these requests' metrics. */
 export const HELLO_ROUTE = '/hello/:username';
 const HELLO_PREFIX = '/hello/';
-export const BODY_LIMIT_BYTES = 16 * 1024;
 /**
  * HEAD is refused like any other method: the contract offers GET and PUT only, and a HEAD would cost the same
  * database read as a GET to return nothing a client needs.
@@ -16,7 +15,7 @@ const ALLOWED_METHODS = ['GET', 'PUT'] as const;
 
 export function mountHelloRoutes(app: Express, deps: GreetingDeps): void {
   // Bodies are read on PUT only.
-  const readBody = jsonBody(BODY_LIMIT_BYTES);
+  const readBody = jsonBody();
   const notAllowed = methodNotAllowed(ALLOWED_METHODS);
 
   app

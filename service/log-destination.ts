@@ -7,7 +7,7 @@ import pino from 'pino';
 export const LOG_BACKLOG_BYTES = 4 * 1024 * 1024;
 
 export interface StdoutDestination extends pino.DestinationStream {
-  /** Lines dropped since start because stdout did not keep up. */
+  /** Lines dropped since start because stdout did not keep up (exported as log_lines_dropped_total). */
   readonly dropped: () => number;
 }
 

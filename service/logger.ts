@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import pino from 'pino';
 import { APP_NAME } from '../contract/runtime';
+import { serializeError } from './error-serializer';
 import { stdoutDestination } from './log-destination';
 import type { HttpMetrics } from './metrics';
 import { routeLabel } from './metrics';
@@ -17,7 +18,7 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * A logger writing one JSON line per event, by default to stdout asynchronously with a bounded backlog
+ * A logger writing one JSON line per event (an `err` field always through `serializeError`), by default to stdout asynchronously with a bounded backlog
  * (`stdoutDestination`); `flushLogs` in the shutdown path writes whatever is still queued.
  */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
@@ -27,6 +28,7 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       base: { service: APP_NAME },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: (error: unknown) => serializeError(error) },
     },
     destination ?? stdoutDestination(),
   );

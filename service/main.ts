@@ -2,8 +2,10 @@
 import { APP_NAME } from '../contract/runtime';
 import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
+import { ConnectionLimits } from './connection-limits';
 import { openDatabase } from './database';
 import { Lifecycle } from './health';
+import { stdoutDestination } from './log-destination';
 import { createLogger, flushLogs, type Logger } from './logger';
 import { createHttpMetrics } from './metrics';
 import { migrateCommand } from './migrate';
@@ -31,13 +33,14 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return EXIT_USAGE;
   }
-  const logger = createLogger(config.logLevel);
+  const logDestination = stdoutDestination();
+  const logger = createLogger(config.logLevel, logDestination);
   process.on('uncaughtException', (error) => {
-    logger.fatal({ err: { type: error.name, stack: error.stack } }, 'uncaught exception');
+    logger.fatal({ err: error }, 'uncaught exception');
     process.exit(1);
   });
   process.on('unhandledRejection', (reason) => {
-    logger.fatal({ err: { type: typeof reason, message: String(reason) } }, 'unhandled rejection');
+    logger.fatal({ err: reason }, 'unhandled rejection');
     process.exit(1);
   });
   if (command === 'migrate') {
@@ -51,11 +54,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return EXIT_USAGE;
   }
-  return serve(config, logger);
+  return serve(config, logger, logDestination.dropped);
 }
 
 /** Runs the API until SIGTERM or SIGINT, then drains and closes. Resolves to the exit code. */
-async function serve(config: Config, logger: Logger): Promise<number> {
+async function serve(config: Config, logger: Logger, droppedLogLines: () => number): Promise<number> {
   // A signal during startup is remembered and honoured as soon as the server is up, instead of killing the process
   // while the embedded database may be writing.
   let signalled: NodeJS.Signals | undefined;
@@ -80,18 +83,20 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     logger,
   });
   const lifecycle = new Lifecycle();
+  const limits = new ConnectionLimits(config.http.limits);
   const app = createApp({
     users: database.users,
     readiness: () => database.readiness(),
     logger,
-    metrics: createHttpMetrics({ release: config.release }),
+    metrics: createHttpMetrics({ release: config.release, droppedLogLines }),
     timeZone: config.timeZone,
     lifecycle,
     release: config.release,
+    limits,
   });
   let running;
   try {
-    running = await startServer(app, config.port);
+    running = await startServer(app, config.port, undefined, { timeouts: config.http.timeouts, limits });
   } catch (error) {
     await database.close();
     throw error;

@@ -18,14 +18,37 @@ export interface HttpMetricsOptions {
   readonly release: string;
   /** Process metrics (CPU, memory, event loop lag, GC). Tests that build many apps turn them off. @default true */
   readonly processMetrics?: boolean;
+  /** Log lines dropped so far because stdout did not keep up (the log destination's count). @default none */
+  readonly droppedLogLines?: () => number;
 }
+
+/** Log lines the process dropped rather than stall on a slow stdout: non-zero means the logs have gaps. */
+export const LOG_LINES_DROPPED = 'log_lines_dropped_total';
 
 type Observers = { count: Counter.Internal; duration: Histogram.Internal<string> };
 
-export function createHttpMetrics({ release, processMetrics = true }: HttpMetricsOptions): HttpMetrics {
+export function createHttpMetrics({
+  release,
+  processMetrics = true,
+  droppedLogLines,
+}: HttpMetricsOptions): HttpMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ [METRICS.labels.release]: release });
   if (processMetrics) collectDefaultMetrics({ register: registry });
+  if (droppedLogLines) {
+    let reported = 0;
+    new Counter({
+      name: LOG_LINES_DROPPED,
+      help: 'Log lines dropped because stdout did not keep up; the service never waits for its log reader.',
+      registers: [registry],
+      // Read at scrape time: the destination counts drops as they happen, the counter catches up here.
+      collect() {
+        const total = droppedLogLines();
+        this.inc(total - reported);
+        reported = total;
+      },
+    });
+  }
 
   const labelNames = [METRICS.labels.method, METRICS.labels.route, METRICS.labels.statusCode];
   const requests = new Counter({

@@ -4,6 +4,8 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { z } from 'zod';
 import { APP_NAME, PATHS } from '../contract/runtime';
+import { docsAssets } from './docs-assets';
+import { BODY_LIMIT_TEXT, UNSUPPORTED_BODY_MESSAGE } from './json-body';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from './problem';
 import { GreetingSchema, SaveBirthdayBodySchema, UsernameSchema } from './validation';
 
@@ -21,7 +23,12 @@ export function openApiDocument(release: string): ReturnType<OpenApiGeneratorV31
   const common = {
     400: problem('A validation failure: `errors` names each bad field. Nothing was stored.'),
     405: problem('Another method than GET or PUT; the `Allow` header lists them.'),
-    503: { ...problem('The database is unreachable; retry after `Retry-After` seconds.'), headers: RETRY_AFTER },
+    503: {
+      ...problem(
+        'The database is unreachable, or the process is at its connection or pipelining limit; retry after `Retry-After` seconds.',
+      ),
+      headers: RETRY_AFTER,
+    },
   };
 
   registry.registerPath({
@@ -50,8 +57,8 @@ export function openApiDocument(release: string): ReturnType<OpenApiGeneratorV31
     },
     responses: {
       204: { description: 'Stored.' },
-      413: problem('The body is larger than 16 KiB.'),
-      415: problem('The body is not `application/json`.'),
+      413: problem(`The body is larger than ${BODY_LIMIT_TEXT}.`),
+      415: problem(UNSUPPORTED_BODY_MESSAGE),
       ...common,
     },
   });
@@ -100,10 +107,14 @@ export function openApiDocument(release: string): ReturnType<OpenApiGeneratorV31
 /** Serves `/openapi.json` and the Swagger UI under `/docs/` (its assets are relative, hence the trailing slash). */
 export function mountOpenApi(app: Express, release: string): void {
   const document = openApiDocument(release);
-  const json = JSON.stringify(document);
+  // Encoded once: every answer shares the one buffer instead of encoding its own copy of the document.
+  const json = Buffer.from(JSON.stringify(document));
   app.get(PATHS.openapi, (_req, res) => {
-    res.type('application/json').send(json);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.send(json);
   });
+  // swagger-ui-express serves the page and its init script (strings); its static handler is replaced by docsAssets.
+  const [serveInitScript] = swaggerUi.serveFiles(document);
   app.get(PATHS.docs, (_req, res) => res.redirect(301, `${PATHS.docs}/`));
   // serveFiles (not `serve`) keeps the document in this app instance instead of swagger-ui-express's module state.
   app.use(
@@ -112,7 +123,9 @@ export function mountOpenApi(app: Express, release: string): void {
       res.locals.route = PATHS.docs;
       next();
     },
-    swaggerUi.serveFiles(document),
-    swaggerUi.setup(document, { customSiteTitle: 'Hello API' }),
+    serveInitScript!,
+    docsAssets(),
+    // An unset customCss is written into the page as the word "undefined".
+    swaggerUi.setup(document, { customSiteTitle: 'Hello API', customCss: '' }),
   );
 }

@@ -3,7 +3,9 @@ import type { NextFunction, Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { DatabaseUnavailable, type FieldError, UserNotFound, ValidationError } from './errors';
+import { TOO_LARGE_BODY_MESSAGE, UNSUPPORTED_BODY_MESSAGE } from './json-body';
 import { type Logger, requestIdOf } from './logger';
+import { INVALID_USERNAME } from './validation';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 /** Seconds a client should wait before retrying while the database is unavailable. */
@@ -26,12 +28,28 @@ export const ProblemSchema = z
 
 export type Problem = z.infer<typeof ProblemSchema>;
 
-/** Writes a problem. `type` stays `about:blank`: the status and title carry the meaning, `errors` the details. */
+/**
+ * Writes a problem. `type` stays `about:blank`: the status and title carry the meaning, `errors` the details. When
+ * the request's body is still arriving, the connection closes after the answer: reading a refused body to its end
+ * would let a client make the server swallow gigabytes.
+ */
 export function sendProblem(res: Response, status: number, detail: string, errors?: readonly FieldError[]): void {
   const problem: Problem = { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail };
   if (errors) problem.errors = [...errors];
+  if (bodyStillArriving(res.req)) res.setHeader('Connection', 'close');
   res.status(status).setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
   res.send(JSON.stringify(problem));
+}
+
+function bodyStillArriving(req: Request | undefined): boolean {
+  if (!req || req.complete) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** What a refused request changed: a GET reads, so only a PUT needs saying that nothing was stored. */
+function invalidRequestDetail(req: Request): string {
+  return req.method === 'PUT' ? 'The request is invalid; nothing was stored.' : 'The request is invalid.';
 }
 
 export function notFound(_req: Request, res: Response): void {
@@ -63,20 +81,17 @@ export function problemHandler(logger: Logger) {
       return;
     }
     if (error instanceof ValidationError) {
-      sendProblem(res, 400, 'The request is invalid; nothing was stored.', error.errors);
+      sendProblem(res, 400, invalidRequestDetail(req), error.errors);
     } else if (error instanceof UserNotFound) {
       sendProblem(res, 404, `No date of birth is stored for '${error.username}'.`);
     } else if (error instanceof DatabaseUnavailable) {
-      logger.warn({ requestId: requestIdOf(res), cause: describeCause(error.cause) }, 'database unavailable');
+      logger.warn({ requestId: requestIdOf(res), err: error.cause }, 'database unavailable');
       res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       sendProblem(res, 503, 'The service cannot reach its database; retry later.');
     } else if (clientErrorStatus(error) !== undefined) {
-      sendClientError(res, error as HttpError, clientErrorStatus(error)!);
+      sendClientError(req, res, error as HttpError, clientErrorStatus(error)!);
     } else {
-      logger.error(
-        { requestId: requestIdOf(res), method: req.method, err: describeCause(error, true) },
-        'unexpected error',
-      );
+      logger.error({ requestId: requestIdOf(res), method: req.method, err: error }, 'unexpected error');
       sendProblem(res, 500, 'An unexpected error occurred.');
     }
   };
@@ -89,47 +104,17 @@ function clientErrorStatus(error: unknown): number | undefined {
   return typeof code === 'number' && code >= 400 && code < 500 ? code : undefined;
 }
 
-function sendClientError(res: Response, error: HttpError, status: number): void {
+function sendClientError(req: Request, res: Response, error: HttpError, status: number): void {
   switch (error.type) {
     case 'entity.parse.failed':
-      return sendProblem(res, 400, 'The request is invalid; nothing was stored.', [
-        { field: 'body', message: 'is not valid JSON' },
-      ]);
+      return sendProblem(res, 400, invalidRequestDetail(req), [{ field: 'body', message: 'is not valid JSON' }]);
     case 'entity.too.large':
-      return sendProblem(res, 413, 'The request body is larger than 16 KiB.');
-    case 'charset.unsupported':
-    case 'encoding.unsupported':
-      return sendProblem(res, 415, 'The body must be UTF-8 JSON without content encoding.');
+      return sendProblem(res, 413, TOO_LARGE_BODY_MESSAGE);
+    case 'media.unsupported':
+      return sendProblem(res, 415, UNSUPPORTED_BODY_MESSAGE);
     case undefined:
       // The router's only 400: a path parameter whose percent-encoding does not decode.
-      if (status === 400) {
-        return sendProblem(res, 400, 'The request is invalid; nothing was stored.', [
-          { field: 'path.username', message: 'must be 1 to 64 ASCII letters (A-Z, a-z)' },
-        ]);
-      }
+      if (status === 400) return sendProblem(res, 400, invalidRequestDetail(req), [INVALID_USERNAME]);
   }
   sendProblem(res, status, STATUS_CODES[status] ?? 'The request was not accepted.');
-}
-
-/**
- * What a log may say about an error: its name, message and stack with anything shaped like a date masked, because
- * a driver or ORM message can quote query arguments (a date of birth). Never sent to a client.
- */
-function describeCause(
-  cause: unknown,
-  withStack = false,
-): { type: string; message: string; stack?: string } | undefined {
-  const mask = (text: string) => text.replace(/\d{4}-\d{2}-\d{2}/g, '####-##-##');
-  if (cause instanceof Error) {
-    return {
-      type: cause.name,
-      message: mask(cause.message),
-      ...(withStack && cause.stack ? { stack: mask(cause.stack) } : {}),
-    };
-  }
-  if (cause === undefined) return undefined;
-  return {
-    type: typeof cause,
-    message: mask(typeof cause === 'string' ? cause : `a thrown ${typeof cause}`),
-  };
 }

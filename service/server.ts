@@ -3,6 +3,7 @@
 import http, { type RequestListener } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { ConnectionLimits } from './connection-limits';
 import type { Lifecycle } from './health';
 import type { Logger } from './logger';
 
@@ -11,16 +12,58 @@ export interface RunningServer {
   readonly port: number;
 }
 
-/**
- * Keep-alive outlives a load balancer's idle timeout (60 s on AWS ALB), so the balancer, not this server, closes
- * idle connections: otherwise it may send a request on a socket the server is closing, and answer its client 502.
- */
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** The server's timeouts, each deliberate: together they bound how long any client can hold a connection. */
+export interface ServerTimeouts {
+  /** A request's headers must arrive within this. */
+  readonly headersMs: number;
+  /** A whole request, headers and body, must arrive within this. */
+  readonly requestMs: number;
+  /**
+   * An idle keep-alive connection is closed after this. It should outlive a load balancer's idle timeout (60 s on
+   * AWS ALB), so the balancer, not this server, closes idle connections: otherwise it may send a request on a socket
+   * the server is closing, and answer its client 502.
+   */
+  readonly keepAliveMs: number;
+  /** A connection on which no byte moves for this long (a client that stopped reading its answer) is closed. */
+  readonly idleMs: number;
+}
 
-export async function startServer(app: RequestListener, port: number, host?: string): Promise<RunningServer> {
-  const server = http.createServer(app);
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+export interface ServerOptions {
+  /** @default DEFAULT_TIMEOUTS */
+  readonly timeouts?: ServerTimeouts;
+  /** Connection and pipelining bounds, attached to the server before it listens. @default none */
+  readonly limits?: ConnectionLimits;
+}
+
+export const DEFAULT_TIMEOUTS: ServerTimeouts = {
+  headersMs: 10_000,
+  requestMs: 15_000,
+  keepAliveMs: 65_000,
+  idleMs: 30_000,
+};
+
+/** How often Node looks for requests past their headers or request timeout: the precision of both. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
+export async function startServer(
+  app: RequestListener,
+  port: number,
+  host?: string,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  const server = http.createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      // Node requires the request timeout to be at least the headers timeout.
+      requestTimeout: Math.max(timeouts.requestMs, timeouts.headersMs),
+      keepAliveTimeout: timeouts.keepAliveMs,
+      connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, timeouts.headersMs),
+    },
+    app,
+  );
+  server.timeout = timeouts.idleMs;
+  options.limits?.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -6,9 +6,14 @@ import type { IsoDate } from './users';
 
 /** 1 to 64 ASCII letters. Checked on the raw path segment, so percent-encoded letters do not pass. */
 export const USERNAME_PATTERN = /^[A-Za-z]{1,64}$/;
+/** The username rule as every answer that refuses a username states it. */
+export const INVALID_USERNAME: FieldError = {
+  field: 'path.username',
+  message: 'must be 1 to 64 ASCII letters (A-Z, a-z)',
+};
 const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-export const UsernameSchema = z.string().regex(USERNAME_PATTERN, 'must be 1 to 64 ASCII letters (A-Z, a-z)').meta({
+export const UsernameSchema = z.string().regex(USERNAME_PATTERN, INVALID_USERNAME.message).meta({
   id: 'Username',
   description: 'ASCII letters only. Case-insensitive identity; greetings echo it as written.',
   example: 'Alice',
@@ -82,7 +87,7 @@ export function parseSaveBirthday(rawSegment: string, body: unknown, today: Cale
 
 function checkUsername(rawSegment: string, errors: FieldError[]): UserName | undefined {
   if (!USERNAME_PATTERN.test(rawSegment)) {
-    errors.push({ field: 'path.username', message: 'must be 1 to 64 ASCII letters (A-Z, a-z)' });
+    errors.push(INVALID_USERNAME);
     return undefined;
   }
   return { display: rawSegment, key: rawSegment.toLowerCase() };

@@ -3,7 +3,7 @@
 // the public API and its docs.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { PATHS, PUBLIC_ROUTES } from '../../contract/runtime';
+import { DRAIN_SECONDS, PATHS, PUBLIC_ROUTES } from '../../contract/runtime';
 import { HTTP_PORT_NAME } from '../names';
 import { syncWave } from '../sync-order';
 
@@ -23,7 +23,7 @@ export interface HelloIngressProps {
   readonly scheme?: LoadBalancerScheme;
   /** Seconds the ALB keeps sending in-flight requests to a deregistering pod; must not exceed the pod's drain. @default 15 */
   readonly deregistrationDelaySeconds?: number;
-  /** The pods' drain (SHUTDOWN_GRACE_SECONDS). @default 20 */
+  /** The pods' drain (SHUTDOWN_GRACE_SECONDS). @default DRAIN_SECONDS (contract) */
   readonly podDrainSeconds?: number;
 }
 
@@ -31,7 +31,7 @@ export class HelloIngress extends Construct {
   constructor(scope: Construct, id: string, props: HelloIngressProps) {
     super(scope, id);
     const delay = props.deregistrationDelaySeconds ?? 15;
-    const drain = props.podDrainSeconds ?? 20;
+    const drain = props.podDrainSeconds ?? DRAIN_SECONDS;
     if (delay > drain) {
       throw new Error(
         `'deregistrationDelaySeconds' (${delay}) exceeds 'podDrainSeconds' (${drain}): the ALB would send requests to a pod that stopped serving; lower the delay`,

@@ -3,9 +3,10 @@
 // ClusterIP Service in front of it.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { COMMANDS, ENV, HTTP_PORT, PATHS } from '../../contract/runtime';
+import { COMMANDS, DRAIN_SECONDS, ENV, HTTP_PORT, PATHS } from '../../contract/runtime';
 import { HTTP_PORT_NAME } from '../names';
 import { syncWave } from '../sync-order';
+import { apiNodeOptions } from './api-memory';
 import { helloContainer, type ContainerResources, type HelloPodProps } from './hello-container';
 import { podSecurityContext, ZERO_UNAVAILABLE_ROLLOUT, TMP_VOLUME } from './pod-hardening';
 
@@ -15,7 +16,7 @@ export type ZoneSpread = 'required' | 'preferred';
 export interface HelloWorkloadProps extends HelloPodProps {
   /** Labels that select the pods (a subset of `podLabels`, stable across releases). */
   readonly selector: Record<string, string>;
-  /** Seconds the service keeps serving in-flight requests after SIGTERM. @default 20 */
+  /** Seconds the service keeps serving in-flight requests after SIGTERM. @default DRAIN_SECONDS (contract) */
   readonly shutdownGraceSeconds?: number;
   /** Seconds Kubernetes waits before SIGKILL; must exceed the drain. @default 30 */
   readonly terminationGracePeriodSeconds?: number;
@@ -38,7 +39,7 @@ const INIT_RESOURCES: ContainerResources = {
 export class HelloWorkload extends Construct {
   constructor(scope: Construct, id: string, props: HelloWorkloadProps) {
     super(scope, id);
-    const drain = props.shutdownGraceSeconds ?? 20;
+    const drain = props.shutdownGraceSeconds ?? DRAIN_SECONDS;
     const grace = props.terminationGracePeriodSeconds ?? 30;
     const wait = props.migrateWaitSeconds ?? 300;
     const minReady = props.minReadySeconds ?? 5;
@@ -66,7 +67,12 @@ export class HelloWorkload extends Construct {
       name: 'api',
       args: COMMANDS.serve,
       resources: props.resources,
-      env: { ...props.env, [ENV.port]: String(HTTP_PORT), [ENV.shutdownGraceSeconds]: String(drain) },
+      env: {
+        ...props.env,
+        [ENV.port]: String(HTTP_PORT),
+        [ENV.shutdownGraceSeconds]: String(drain),
+        [ENV.nodeOptions]: apiNodeOptions(props.resources),
+      },
     });
     const init = helloContainer({
       ...common,

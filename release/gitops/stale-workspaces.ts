@@ -5,6 +5,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isProcessAlive } from '../../contract/process-alive';
 
 /** Where this host's workspace names start: `hello-gitops-<host>-`, then `<pid>-` and mkdtemp's six characters. */
 const THIS_HOST = `hello-gitops-${hostname().replace(/[^A-Za-z0-9.-]/g, '_')}-`;
@@ -20,16 +21,6 @@ function pidOf(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the workspaces of processes that no longer run, and returns their names. Call it when a process starts,
  * before it opens a workspace: one named with this process's own id then comes from an earlier process that had
@@ -38,7 +29,7 @@ function alive(pid: number): boolean {
 export async function removeStaleWorkspaces(dir: string = tmpdir()): Promise<string[]> {
   const stale = (await readdir(dir).catch(() => [] as string[])).filter((name) => {
     const pid = pidOf(name);
-    return pid !== undefined && pid > 0 && (pid === process.pid || !alive(pid));
+    return pid !== undefined && pid > 0 && (pid === process.pid || !isProcessAlive(pid));
   });
   await Promise.all(stale.map((name) => rm(join(dir, name), { recursive: true, force: true }).catch(() => undefined)));
   return stale;

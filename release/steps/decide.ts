@@ -1,6 +1,5 @@
 // Step: decide the change to a release record (pure rules in record-changes.ts): changed, nothing to do, or refused.
 import { z } from 'zod';
-import { ENVIRONMENT_NAMES } from '../../cdk8s/environments';
 import {
   actorSchema,
   boundedReason,
@@ -70,5 +69,3 @@ export const decide = defineStep({
     return succeeded<Decided>(change, change.decision.title);
   },
 });
-
-export const ENVIRONMENT_ENUM = z.enum(ENVIRONMENT_NAMES);

@@ -110,7 +110,7 @@ const validPut = fc
     put(`/hello/${user}`, json({ dateOfBirth: date }), 'accepted', 'valid PUT', {}, writeOf(user, date)),
   );
 
-/** Bodies the contract rejects (and a few encodings it may accept), built only when drawn. */
+/** Bodies the contract rejects (and a few spellings of its media type it may accept), built only when drawn. */
 const badBodyPut = fc
   .tuple(validUsername, pastDate, invalidDate, wrongTypedDate, fc.nat())
   .map(([user, good, bad, typed, pick]) => {
@@ -188,23 +188,13 @@ const badBodyPut = fc
         ),
       () => put(`/hello/${user}`, Buffer.from(json({ dateOfBirth: good }), 'utf16le'), 'rejected', 'UTF-16 body'),
       () =>
-        put(
-          `/hello/${user}`,
-          gzipSync(json({ dateOfBirth: good })),
-          'either',
-          'gzip body',
-          { 'content-encoding': 'gzip' },
-          writeOf(user, good),
-        ),
+        put(`/hello/${user}`, gzipSync(json({ dateOfBirth: good })), 'rejected', 'gzip body', {
+          'content-encoding': 'gzip',
+        }),
       () =>
-        put(
-          `/hello/${user}`,
-          deflateSync(json({ dateOfBirth: good })),
-          'either',
-          'deflate body',
-          { 'content-encoding': 'deflate' },
-          writeOf(user, good),
-        ),
+        put(`/hello/${user}`, deflateSync(json({ dateOfBirth: good })), 'rejected', 'deflate body', {
+          'content-encoding': 'deflate',
+        }),
       () =>
         put(`/hello/${user}`, json({ dateOfBirth: good }), 'rejected', 'unknown encoding', {
           'content-encoding': 'zstd9',

@@ -188,3 +188,9 @@ describe('unknown routes are 404 problem+json', () => {
     expect(res.status).toBe(404);
   });
 });
+
+test('an invalid username on a GET is refused without claiming anything about storing', async () => {
+  const res = await api.request.get('/hello/1');
+  expect(res.status).toBe(400);
+  expect(problemOf(res).detail).toBe('The request is invalid.');
+});

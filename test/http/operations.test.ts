@@ -106,6 +106,19 @@ describe('OpenAPI and docs', () => {
       .expect('Content-Type', /javascript/);
     await api.request.get('/docs/swagger-ui.css').expect(200).expect('Content-Type', /css/);
   });
+
+  test("the docs page's style block holds only CSS, never the word undefined", async () => {
+    const res = await api.request.get('/docs/');
+    expect(res.text).not.toContain('undefined');
+  });
+
+  test('only the files the docs page loads are served from the Swagger UI package', async () => {
+    await api.request.get('/docs/favicon-32x32.png').expect(200).expect('Content-Type', 'image/png');
+    await api.request.get('/docs/package.json').expect((res) => expect(res.text).not.toContain('"version"'));
+    await api.request
+      .get('/docs/swagger-ui-bundle.js.map')
+      .expect((res) => expect(res.text).not.toContain('"mappings"'));
+  });
 });
 
 describe('headers on every response', () => {

@@ -9,7 +9,7 @@ import { ArgoCdApps } from '../../cdk8s/constructs/argo-cd-apps';
 
 // A plain App: Testing.app() makes an output folder in TMPDIR per call, and these tests never write one.
 const chart = () => new Chart(new App(), 'test');
-const resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } };
+const resources = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '384Mi' } };
 const pod = { a: '1' };
 const workload: HelloWorkloadProps = {
   name: 'w',
@@ -44,6 +44,15 @@ test.each([
     'a progress deadline shorter than the migration wait',
     () => new HelloWorkload(chart(), 'w', { ...workload, migrateWaitSeconds: 900 }),
     /'progressDeadlineSeconds' \(600\) must be greater than .*'migrateWaitSeconds' \(900\)/,
+  ],
+  [
+    "a memory limit below the API's measured peak plus margin",
+    () =>
+      new HelloWorkload(chart(), 'w', {
+        ...workload,
+        resources: { ...resources, limits: { cpu: '1', memory: '256Mi' } },
+      }),
+    /'resources.limits.memory' \(256Mi\) is below the API's measured peak plus margin: raise it to at least 326Mi/,
   ],
   [
     'a selector the pods do not carry',
