@@ -124,8 +124,8 @@ export type ReleasePolicySpecInput = z.input<typeof releasePolicySpecSchema>;
 export const CONDITION_TYPES = ['Ready', 'Healthy', 'Breaching', 'Holding', 'RolledBack'] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 
-/** One word for the state of the environment, for `kubectl get` and Argo CD. Closed set. */
-export const VERDICTS = ['Progressing', 'Healthy', 'Holding', 'Breaching', 'RolledBack', 'Suspended'] as const;
+/** One word for the state of the environment, for `kubectl get`. Closed set. (A suspended policy gets no writes.) */
+export const VERDICTS = ['Progressing', 'Healthy', 'Holding', 'Breaching', 'RolledBack'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 const timestamp = z.iso.datetime().describe('RFC 3339 time.');
