@@ -159,7 +159,7 @@ export function nextStatus(
       ? {
           lastEvaluation: {
             time: now.toISOString(),
-            release: o.release!,
+            release: o.release,
             reason: o.reason,
             failedEvaluations: o.failures ?? 0,
             gates: [...(o.gates ?? [])],

@@ -261,7 +261,7 @@ export class KubeApiDouble {
         const stored = this.putAs(plural!, {
           ...(hasStatus ? created : body),
           metadata: { ...body.metadata, namespace: ns },
-        } as KubeObject);
+        });
         return send(res, 201, stored);
       }
       case 'PUT': {
@@ -288,7 +288,7 @@ export class KubeApiDouble {
                 status: existing.status,
               };
         if (next.status === undefined) delete next.status;
-        return send(res, 200, this.putAs(plural!, next as KubeObject));
+        return send(res, 200, this.putAs(plural!, next));
       }
       case 'DELETE': {
         const existing = this.objects.get(key(name!));
