@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1.7
 # The Hello App image family: one build, two targets on the same base layers.
-# The service (`runtime`, the default target), two commands (ARCHITECTURE.md, "Runtime contract of the image"):
+# The service (`runtime`, the default target), two commands (docs/architecture.md, "Runtime contract of the image"):
 #   docker run IMAGE                          serve the API on port 8080
 #   docker run IMAGE migrate                  apply pending migrations (the Argo CD PreSync Job)
 #   docker run IMAGE migrate --check --wait   exit 0 once the schema is current (the init container)

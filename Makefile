@@ -71,5 +71,5 @@ release-rollback: ## Roll ENV back to its last verified image: make release-roll
 release-status: ## Each environment's image, since when, from where, last verdict
 	npm run release -- status
 
-drills: ## Failure drills (see README, "Failure drills")
+drills: ## Failure drills (see docs/drills.md)
 	npm run drills

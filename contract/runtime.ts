@@ -22,7 +22,7 @@ export const PATHS = {
   docs: '/docs',
 } as const;
 
-/** The image's commands (ARCHITECTURE.md, "Runtime contract of the image"). */
+/** The image's commands (docs/architecture.md, "Runtime contract of the image"). */
 export const COMMANDS = {
   serve: ['serve'],
   migrate: ['migrate'],

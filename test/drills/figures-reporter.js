@@ -1,5 +1,5 @@
 // Jest reporter for `npm run drills`: gives the workers a folder for their figures, then prints every drill's
-// figures as one compact table (Markdown, so the README can quote it as is) after the run.
+// figures as one compact table (Markdown, so docs/drills.md can quote it as is) after the run.
 const { mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');

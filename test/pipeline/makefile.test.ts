@@ -5,7 +5,7 @@ import { makeTargets, npmScriptsNamed, packageJson, read } from './repo';
 const makefile = read('Makefile');
 const targets = makeTargets(makefile);
 
-test('offers the targets the README and the issue name', () => {
+test('offers the targets the docs name', () => {
   const expected = ['help', 'dev', 'test', 'lint', 'synth', 'bench', 'image', 'drills'];
   const release = ['release-deploy', 'release-verify', 'release-promote', 'release-rollback', 'release-status'];
   expect([...targets.keys()]).toEqual(expect.arrayContaining([...expected, ...release]));
