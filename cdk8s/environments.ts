@@ -1,6 +1,8 @@
 // Each environment's settings, as data: one zod schema and three validated objects (dev, staging, prod).
 // Constructs, the release gates and the alerts all read these; nothing else holds an environment's facts.
 import { z } from 'zod';
+import { DURATION_FORMAT, durationMs, isDuration } from '../contract/duration';
+import { isKnownTimeZone, TIME_ZONE_FORMAT } from '../contract/time-zone';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -8,7 +10,8 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 /** The promotion order: an image reaches an environment only from the one before it. */
 export const PROMOTION_ORDER: readonly EnvironmentName[] = ENVIRONMENT_NAMES;
 
-const duration = z.string().regex(/^[1-9][0-9]*(s|m|h)$/, 'a Prometheus duration such as "30s", "5m" or "1h"');
+/** A duration in the one form the settings, the release CLI and the guard all read (contract/duration.ts). */
+export const durationSchema = z.string().refine(isDuration, DURATION_FORMAT);
 const quantity = (unit: RegExp, example: string) =>
   z.string().regex(unit, `a Kubernetes quantity such as "${example}"`);
 const cpu = quantity(/^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/, '250m');
@@ -28,15 +31,43 @@ const dnsName = z
 export const NO_DATA_POLICIES = ['fail', 'hold'] as const;
 export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
 
-export const gatePolicySchema = z.strictObject({
-  /** Consecutive failed measurements that fail the gate. */
-  failureLimit: z.number().int().min(1).max(20),
-  /** Consecutive measurement errors (Prometheus unreachable, timing out, answering an error) that make the run undecidable. */
-  errorLimit: z.number().int().min(1).max(20),
-  /** What a measurement without data means. */
-  noData: z.enum(NO_DATA_POLICIES),
-});
-export type GatePolicy = z.infer<typeof gatePolicySchema>;
+/**
+ * How a gate counts its measurements, with Argo Rollouts' field names and meanings (an AnalysisTemplate metric's
+ * `failureLimit`, `inconclusiveLimit`, `consecutiveErrorLimit`, same defaults), plus `consecutiveFailureLimit`
+ * (argo-rollouts#4792). docs/operations.md maps each field to the AnalysisTemplate. Shared with the ReleasePolicy
+ * CRD (release-policy.ts), so the settings and the policy the guard reads count alike.
+ */
+export const gateCountingShape = {
+  /** Failed measurements allowed in total: the gate fails when failures exceed it. @default 0 */
+  failureLimit: z.number().int().min(0).max(100).default(0),
+  /** Failed measurements in a row that fail the gate at once, before the total is spent. @default no streak rule */
+  consecutiveFailureLimit: z.number().int().min(1).max(100).optional(),
+  /** Measurements without data allowed in total when no data holds: beyond it the gate is inconclusive. @default 0 */
+  inconclusiveLimit: z.number().int().min(0).max(100).default(0),
+  /** Measurement errors (Prometheus unreachable, timing out, answering an error) allowed in a row: beyond it the gate
+   * cannot decide. @default 4 */
+  consecutiveErrorLimit: z.number().int().min(0).max(100).default(4),
+};
+
+/** A streak longer than the total would already have exceeded it: the one rule between the counting fields. */
+export const streakWithinTotal = {
+  check: (p: { failureLimit: number; consecutiveFailureLimit?: number | undefined }) =>
+    p.consecutiveFailureLimit === undefined || p.consecutiveFailureLimit <= p.failureLimit,
+  message:
+    "'consecutiveFailureLimit' must not exceed 'failureLimit': a longer streak would already have exceeded the total; raise 'failureLimit' or lower the streak",
+  path: ['consecutiveFailureLimit'],
+};
+
+export const gatePolicySchema = z
+  .strictObject({
+    ...gateCountingShape,
+    /** What a measurement without data means: a failed measurement, or an inconclusive one. */
+    noData: z.enum(NO_DATA_POLICIES),
+  })
+  .refine(streakWithinTotal.check, { message: streakWithinTotal.message, path: streakWithinTotal.path });
+
+/** A gate's counting rules as the aggregator reads them (defaults applied). */
+export type GatePolicy = z.output<typeof gatePolicySchema>;
 
 export const sloSchema = z
   .strictObject({
@@ -47,14 +78,15 @@ export const sloSchema = z
     /** Smallest request rate (requests per second) for the other gates to mean anything. */
     minRequestsPerSecond: z.number().min(0),
     /** The analysis window: the range each measurement covers, and how long a release must be live before a verdict. */
-    window: duration,
+    window: durationSchema,
     /** How often each gate is measured during the window. */
-    interval: duration,
+    interval: durationSchema,
     /** Measurements needed before a gate can pass. */
     minSamples: z.number().int().min(1).max(100),
     gates: z.strictObject({ traffic: gatePolicySchema, errorRatio: gatePolicySchema, latencyP99: gatePolicySchema }),
   })
-  .refine((s) => seconds(s.interval) <= seconds(s.window), {
+  // Only comparable once both are durations (their own issues say so otherwise).
+  .refine((s) => !isDuration(s.interval) || !isDuration(s.window) || seconds(s.interval) <= seconds(s.window), {
     message: "'interval' must not be longer than 'window'",
     path: ['interval'],
   });
@@ -129,27 +161,44 @@ export const environmentSchema = z.strictObject({
   }),
   /** The public host name; no Ingress where absent. */
   ingressHost: dnsName.optional(),
-  /** The time zone "today" is computed in. */
-  timeZone: z.string().min(1),
+  /** The time zone "today" is computed in: checked as the service checks TZ_NAME, so a typo fails synth, not the pods. */
+  timeZone: z.string().refine(isKnownTimeZone, TIME_ZONE_FORMAT),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   slo: sloSchema,
 });
 export type Environment = z.infer<typeof environmentSchema>;
 
-/** Seconds in a Prometheus-style duration ("30s", "5m", "1h"). */
+/** Seconds in a duration ("30s", "5m", "1h"). */
 export function seconds(d: string): number {
-  const m = /^([1-9][0-9]*)(s|m|h)$/.exec(d);
-  if (!m) throw new Error(`'${d}' is not a duration such as "30s", "5m" or "1h"`);
-  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+  return durationMs(d) / 1000;
 }
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
-const strictGates = {
-  traffic: { failureLimit: 3, errorLimit: 3, noData: 'fail' },
-  errorRatio: { failureLimit: 2, errorLimit: 3, noData: 'hold' },
-  latencyP99: { failureLimit: 2, errorLimit: 3, noData: 'hold' },
-} as const;
+/**
+ * The gates' counting rules. Traffic: a third measurement below the minimum fails (no data counts as one). Error
+ * ratio and p99: two breaches in a row fail fast, three in total fail however spread; measurements without data
+ * are tolerated up to `inconclusiveLimit` (what the window leaves after `minSamples` passes). A third Prometheus
+ * error in a row makes the run undecidable.
+ */
+const strictGates = (inconclusiveLimit: number) =>
+  ({
+    traffic: { failureLimit: 2, inconclusiveLimit, consecutiveErrorLimit: 2, noData: 'fail' },
+    errorRatio: {
+      failureLimit: 2,
+      consecutiveFailureLimit: 2,
+      inconclusiveLimit,
+      consecutiveErrorLimit: 2,
+      noData: 'hold',
+    },
+    latencyP99: {
+      failureLimit: 2,
+      consecutiveFailureLimit: 2,
+      inconclusiveLimit,
+      consecutiveErrorLimit: 2,
+      noData: 'hold',
+    },
+  }) as const;
 
 const IMAGE_REPOSITORY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/hello-app`;
 const cluster = (vpcOctet: number) => ({
@@ -189,7 +238,7 @@ const raw: Record<EnvironmentName, unknown> = {
       window: '2m',
       interval: '20s',
       minSamples: 3,
-      gates: strictGates,
+      gates: strictGates(3),
     },
   },
   staging: {
@@ -219,7 +268,7 @@ const raw: Record<EnvironmentName, unknown> = {
       window: '5m',
       interval: '30s',
       minSamples: 5,
-      gates: strictGates,
+      gates: strictGates(5),
     },
   },
   prod: {
@@ -249,7 +298,7 @@ const raw: Record<EnvironmentName, unknown> = {
       window: '10m',
       interval: '30s',
       minSamples: 10,
-      gates: { ...strictGates, errorRatio: { failureLimit: 2, errorLimit: 3, noData: 'fail' } },
+      gates: { ...strictGates(10), errorRatio: { ...strictGates(10).errorRatio, noData: 'fail' } },
     },
   },
 };

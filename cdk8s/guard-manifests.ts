@@ -12,7 +12,8 @@ import { ReleasePolicyCrd } from './constructs/release-policy-crd';
 import { HelloNamespace } from './constructs/namespace';
 import { ENVIRONMENT_NAMES, ENVIRONMENTS } from './environments';
 import { GITOPS_SOURCE, type GitopsSource } from './gitops-source';
-import { GUARD_ENV, GUARD_PLATFORM, type GuardPlatform } from './guard-platform';
+import { GUARD_ENV } from '../contract/guard';
+import { GUARD_PLATFORM, type GuardPlatform } from './guard-platform';
 import { manifestFiles, type FileSet, type KubeObject } from './manifest-files';
 import { MANAGED_BY } from './names';
 

@@ -107,11 +107,3 @@ export const GUARD_PLATFORM: GuardPlatform = guardPlatformSchema.parse({
     region: 'eu-west-1',
   },
 });
-
-/** Environment variables the guard reads (the Deployment sets them; `release guard` falls back to them). */
-export const GUARD_ENV = {
-  prometheusUrl: 'PROMETHEUS_URL',
-  gitops: 'GITOPS_REPOSITORY',
-  podName: 'POD_NAME',
-  podNamespace: 'POD_NAMESPACE',
-} as const;

@@ -9,9 +9,9 @@ import type { KubeObject } from './manifest-files';
 import { applicationName, commonLabels, workloadName } from './names';
 import type { ReleasePolicySpecInput } from './release-policy';
 
-/** A gate's counting rules in the policy's (Argo Rollouts') vocabulary. */
-function counting(policy: GatePolicy) {
-  return { failureLimit: policy.failureLimit, consecutiveErrorLimit: policy.errorLimit, inconclusiveLimit: 0 };
+/** A gate's counting rules, without `noData`: for a live release missing data always holds. */
+function counting({ noData: _holds, ...rules }: GatePolicy) {
+  return rules;
 }
 
 /** The spec of an environment's ReleasePolicy. */

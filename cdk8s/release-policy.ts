@@ -2,7 +2,8 @@
 // spec) and what the release guard saw (the status), as zod schemas. The guard validates with these, and the CRD's
 // OpenAPI schema is generated from them (constructs/release-policy-crd.ts), so the two cannot drift apart.
 import { z } from 'zod';
-import { ENVIRONMENT_NAMES } from './environments';
+import { DURATION_FORMAT, DURATION_PATTERN, durationMs } from '../contract/duration';
+import { ENVIRONMENT_NAMES, gateCountingShape, streakWithinTotal } from './environments';
 
 /** The API of the kind: a group under the project's own domain, the version and the names. */
 export const RELEASE_POLICY_API = {
@@ -19,48 +20,40 @@ export const RELEASE_POLICY_API_VERSION = `${RELEASE_POLICY_API.group}/${RELEASE
 /** A CEL rule the API server evaluates (`x-kubernetes-validations`); zod checks the same rule in code. */
 const cel = (rule: string, message: string) => ({ 'x-kubernetes-validations': [{ rule, message }] });
 
-/** Prometheus-style durations that are also Go durations, so CEL's `duration()` reads them: "30s", "5m", "1h". */
-const duration = z
-  .string()
-  .max(8)
-  .regex(/^[1-9][0-9]{0,4}(s|m|h)$/, 'a duration such as "30s", "5m" or "1h"');
+/** The project's durations ("500ms", "30s", "5m", "1h"): Prometheus ranges and Go durations alike, so CEL reads them. */
+const duration = z.string().max(12).regex(DURATION_PATTERN, DURATION_FORMAT);
 
-/** Seconds in a duration accepted by `duration`. */
-export function durationSeconds(d: string): number {
-  const m = /^([1-9][0-9]*)(s|m|h)$/.exec(d);
-  if (!m) throw new Error(`'${d}' is not a duration such as "30s", "5m" or "1h"`);
-  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
-}
-
-const limit = (what: string) => z.int().min(0).max(100).describe(what);
 const k8sName = z
   .string()
   .max(253)
   .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'a Kubernetes object name');
+const c = gateCountingShape;
 
-/** One gate: its threshold and the counting rules, with Argo Rollouts' names and meanings. */
+/** One gate: its threshold and the counting rules of the gate engine (Argo Rollouts' names and meanings). */
 const gateSpec = (threshold: z.ZodNumber, description: string) =>
   z
     .strictObject({
       threshold: threshold.describe(description),
-      failureLimit: limit(
-        'Failed measurements allowed in one analysis (a running total, as in Argo Rollouts): one more fails the gate.',
+      failureLimit: c.failureLimit.describe(
+        'Failed measurements allowed in one analysis, in total (as in Argo Rollouts): one more fails the gate.',
       ),
-      consecutiveErrorLimit: limit(
-        'Measurement errors in a row allowed (Prometheus unreachable or answering an error): one more makes the analysis undecidable, which holds.',
+      consecutiveFailureLimit: c.consecutiveFailureLimit.describe(
+        'Failed measurements in a row that fail the gate at once, before failureLimit is spent. Absent: no streak rule.',
       ),
-      inconclusiveLimit: limit(
-        'Measurements without data allowed before the gate stops waiting for evidence; for a live release missing data always holds.',
+      inconclusiveLimit: c.inconclusiveLimit.describe(
+        'Measurements without data allowed in total; beyond it the gate is inconclusive, which holds (never a pass).',
       ),
-      consecutiveFailureLimit: z
-        .int()
-        .min(1)
-        .max(100)
-        .optional()
-        .describe(
-          'Failed measurements in a row that fail the gate at once, before failureLimit is exceeded. Absent: no streak rule.',
-        ),
+      consecutiveErrorLimit: c.consecutiveErrorLimit.describe(
+        'Measurement errors in a row allowed (Prometheus unreachable or answering an error); beyond it the gate cannot decide, which holds.',
+      ),
     })
+    .refine(streakWithinTotal.check, { message: streakWithinTotal.message, path: streakWithinTotal.path })
+    .meta(
+      cel(
+        '!has(self.consecutiveFailureLimit) || self.consecutiveFailureLimit <= self.failureLimit',
+        'consecutiveFailureLimit must not exceed failureLimit',
+      ),
+    )
     .describe(description);
 
 export const releasePolicySpecSchema = z
@@ -90,7 +83,7 @@ export const releasePolicySpecSchema = z
         interval: duration.describe('How often each gate is measured within the window.'),
         minSamples: z.int().min(1).max(100).describe('Passing measurements a gate needs before it can pass.'),
       })
-      .refine((a) => durationSeconds(a.interval) <= durationSeconds(a.window), {
+      .refine((a) => durationMs(a.interval) <= durationMs(a.window), {
         message: "'interval' must not be longer than 'window'",
         path: ['interval'],
       })

@@ -43,7 +43,8 @@ export function releaseId(image: string, version?: string): string {
 
 export const versionSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'a version such as "v1.2.3"');
 export const ACTIONS = ['deploy', 'promote', 'rollback', 'verify', 'mark-bad'] as const;
-export const OUTCOMES = ['succeeded', 'passed', 'failed', 'inconclusive'] as const;
+/** What a history entry records: an action that succeeded, or a verify's verdict (passed, failed, undecided). */
+export const HISTORY_OUTCOMES = ['succeeded', 'passed', 'failed', 'inconclusive'] as const;
 
 /** A release: the image, its version, and the id its metrics carry. */
 export const releaseSchema = z.strictObject({
@@ -60,7 +61,7 @@ export const historyEntrySchema = z.strictObject({
   release: versionSchema,
   /** Where the image came from: 'build' for a deploy, the source environment for a promotion, the environment itself for a rollback. */
   from: z.string().optional(),
-  outcome: z.enum(OUTCOMES),
+  outcome: z.enum(HISTORY_OUTCOMES),
   reason: z.string().max(2000).optional(),
   /** The gate figures behind a verdict, by gate name. */
   figures: z.record(z.string(), z.number().nullable()).optional(),

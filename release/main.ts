@@ -7,7 +7,8 @@ import { promote } from './actions/promote';
 import { rollback } from './actions/rollback';
 import { status } from './actions/status';
 import { verify } from './actions/verify';
-import { GUARD_COMMAND, milliseconds, parseCommand, UsageError, USAGE, type Command } from './cli/args';
+import { durationMs } from '../contract/duration';
+import { GUARD_COMMAND, parseCommand, UsageError, USAGE, type Command } from './cli/args';
 import { KubernetesClusterReader, loadKubeConfig } from './cluster/cluster-reader';
 import { kubernetesPolicyLookup } from './cluster/policy-reader';
 import { cdk8sSynth } from './default-synth';
@@ -43,8 +44,10 @@ function run(cmd: Exclude<Command, { command: 'help' }>): Promise<ActionResult> 
           ...(cmd.interval ? { interval: cmd.interval } : {}),
           ...(cmd.minSamples ? { minSamples: cmd.minSamples } : {}),
         },
-        clusterTimeoutMs: milliseconds(cmd.clusterTimeout),
-        pollMs: milliseconds(cmd.poll),
+        clusterTimeoutMs: durationMs(cmd.clusterTimeout),
+        pollMs: durationMs(cmd.poll),
+        // On stderr, so that --json output stays one document.
+        onWait: (what) => process.stderr.write(`release verify ${cmd.env}: waiting for ${what}\n`),
       });
   }
 }

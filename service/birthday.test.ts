@@ -1,3 +1,4 @@
+import { isKnownTimeZone } from '../contract/time-zone';
 import {
   birthdayIn,
   type CalendarDate,
@@ -5,7 +6,6 @@ import {
   daysInMonth,
   daysUntilBirthday,
   formatIsoDate,
-  isKnownTimeZone,
   isLeapYear,
   todayInZone,
 } from './birthday';

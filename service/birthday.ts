@@ -80,16 +80,6 @@ function calendarDateOf(format: Intl.DateTimeFormat, instant: Date): CalendarDat
   return { year, month, day };
 }
 
-/** True when `timeZone` names a zone this runtime knows (IANA names such as `Europe/Paris`, or `UTC`). */
-export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** `YYYY-MM-DD`, zero-padded, the form the API reads and writes. */
 export function formatIsoDate({ year, month, day }: CalendarDate): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;

@@ -2,7 +2,7 @@
 // with one line naming the variable (and never echoing its value, which may be a secret).
 import { z } from 'zod';
 import { ENV, HTTP_PORT } from '../contract/runtime';
-import { isKnownTimeZone } from './birthday';
+import { isKnownTimeZone, TIME_ZONE_FORMAT } from '../contract/time-zone';
 import { LOG_LEVELS, type LogLevel } from './logger';
 
 export interface Config {
@@ -43,7 +43,7 @@ const rules = {
   [ENV.port]: integer(0, 65535, 'must be an integer from 0 to 65535').default(HTTP_PORT),
   [ENV.timeZone]: z
     .string()
-    .refine(isKnownTimeZone, 'must be an IANA time zone such as UTC or Europe/Paris')
+    .refine(isKnownTimeZone, `must be ${TIME_ZONE_FORMAT}`)
     .default('UTC'),
   [ENV.logLevel]: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   [ENV.release]: z

@@ -31,6 +31,8 @@ export interface VerifyInput {
   /** @default 5_000 */
   readonly pollMs?: number;
   readonly clock?: Clock;
+  /** Told what the cluster check waits for, whenever that changes (the CLI prints it). */
+  readonly onWait?: (waitingFor: string) => void;
 }
 
 export interface VerifyDetail {
@@ -99,6 +101,7 @@ export function verify(ctx: ReleaseContext, input: VerifyInput): Promise<ActionR
       timeoutMs: input.clusterTimeoutMs ?? 600_000,
       pollMs: input.pollMs ?? 5_000,
       clock: input.clock,
+      onWait: input.onWait,
     });
     const base = { env: input.env, image: current.image, release: current.release, revision, cluster };
     let analysis: AnalysisReport | undefined;

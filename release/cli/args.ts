@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ENVIRONMENT_NAMES, seconds } from '../../cdk8s/environments';
+import { durationSchema, ENVIRONMENT_NAMES } from '../../cdk8s/environments';
 import { imageSchema, versionSchema } from '../../cdk8s/release-record';
 
 export const USAGE = `usage: release <command> [options]
@@ -30,7 +30,7 @@ export class UsageError extends Error {
 export const DEFAULT_GITOPS = resolve(__dirname, '../../gitops');
 
 const env = z.enum(ENVIRONMENT_NAMES);
-const duration = z.string().regex(/^[1-9][0-9]*(s|m|h)$/, 'a duration such as "30s", "5m" or "1h"');
+const duration = durationSchema;
 const common = {
   gitops: z.string().min(1).default(DEFAULT_GITOPS),
   branch: z.string().min(1).optional(),
@@ -134,8 +134,4 @@ export function parseCommand(argv: readonly string[], environment: NodeJS.Proces
     );
   }
   return result.data;
-}
-
-export function milliseconds(d: string): number {
-  return seconds(d) * 1000;
 }

@@ -1,8 +1,15 @@
-// The cluster checks, pure: Argo CD applied the pushed revision, synced, its last operation succeeded and it is
+// The cluster checks, pure: Argo CD's sync operation of the pushed revision succeeded, the Application is Synced and
 // Healthy; the rollout is complete with exactly the recorded image; no container of the release restarted.
-// Waiting states (not applied yet, mid-rollout) are inconclusive; evidence of a bad release is a failure.
+// Waiting states (not synced yet, a sync or another operation in flight, mid-rollout) are inconclusive; evidence
+// of a bad release (its sync failed, it is Degraded, it runs another image once applied) is a failure.
 import { worst, type Outcome } from '../gates/outcomes';
-import type { ClusterState, RevisionRelation } from './cluster-state';
+import {
+  contains,
+  FINISHED_PHASES,
+  type ApplicationState,
+  type ClusterState,
+  type RevisionRelation,
+} from './cluster-state';
 
 export interface ClusterExpectation {
   readonly application: string;
@@ -10,7 +17,7 @@ export interface ClusterExpectation {
   readonly release: string;
   /** The commit that last changed the environment's folder. */
   readonly revision: string;
-  /** How Argo CD's synced revision relates to it (worked out with git by the caller). */
+  /** How the revision of Argo CD's current or last operation relates to it (worked out with git by the caller). */
   readonly relation: RevisionRelation;
 }
 
@@ -23,45 +30,78 @@ export interface CheckResult {
 
 const short = (sha?: string) => (sha ? sha.slice(0, 12) : 'none');
 
-export function judgeCluster(state: ClusterState, expected: ClusterExpectation): CheckResult[] {
-  const app = state.application;
-  const d = state.deployment;
-  const checks: CheckResult[] = [];
-  if (!app) {
-    checks.push({
-      check: 'argocd-revision',
+/** True once Argo CD's sync of a revision containing the pushed one has succeeded: the only proof it was applied. */
+export function appliedBy(app: ApplicationState | undefined, relation: RevisionRelation): boolean {
+  return app?.operation?.phase === 'Succeeded' && contains(relation);
+}
+
+/** What Argo CD did with the pushed revision: which revision its operation syncs, and how that operation went. */
+function argoChecks(app: ApplicationState, expected: ClusterExpectation): CheckResult[] {
+  const op = app.operation;
+  const ours = contains(expected.relation);
+  const compared = `Argo CD compared ${short(app.syncRevision)} (${app.syncStatus ?? 'unknown'})`;
+  const message = op?.message ? `: ${op.message}` : '';
+  const phase = op?.phase ?? 'unknown';
+  const finished = FINISHED_PHASES.includes(phase);
+  const revision: CheckResult = ours
+    ? {
+        check: 'argocd-revision',
+        outcome: phase === 'Succeeded' ? 'pass' : 'inconclusive',
+        detail: `Argo CD's sync of ${short(op?.revision)} contains ${short(expected.revision)}${phase === 'Succeeded' ? ' and succeeded' : ` (${phase})`}`,
+      }
+    : {
+        check: 'argocd-revision',
+        outcome: 'inconclusive',
+        detail: `not synced yet: ${op ? `Argo CD's last sync was of ${short(op.revision)}, which does not contain ${short(expected.revision)} (${expected.relation})` : 'Argo CD has run no sync'}; ${compared}`,
+      };
+  let operation: CheckResult;
+  if (!op) operation = { check: 'argocd-operation', outcome: 'inconclusive', detail: 'no operation yet' };
+  else if (!finished)
+    operation = {
+      check: 'argocd-operation',
       outcome: 'inconclusive',
-      detail: `Application ${expected.application} not found`,
-    });
-  } else {
-    const applied = expected.relation === 'same' || expected.relation === 'descendant';
-    checks.push({
-      check: 'argocd-revision',
-      outcome: applied ? 'pass' : 'inconclusive',
-      detail: applied
-        ? `synced revision ${short(app.syncRevision)} contains ${short(expected.revision)}`
-        : `Argo CD is at ${short(app.syncRevision)}, which does not contain ${short(expected.revision)} yet (${expected.relation})`,
-    });
-    checks.push({
+      detail: ours
+        ? `sync of ${short(op.revision)} ${phase}${message}`
+        : `another operation in flight (sync of ${short(op.revision)} ${phase}${message})`,
+    };
+  else if (!ours)
+    // A failed sync of an older revision says nothing about this one.
+    operation = {
+      check: 'argocd-operation',
+      outcome: 'inconclusive',
+      detail: `last operation, of ${short(op.revision)}, ${phase}: not this revision's`,
+    };
+  else
+    operation = {
+      check: 'argocd-operation',
+      outcome: phase === 'Succeeded' ? 'pass' : 'fail',
+      detail: `sync of ${short(op.revision)} ${phase}${message}`,
+    };
+  const applied = appliedBy(app, expected.relation);
+  const health = app.healthStatus;
+  return [
+    revision,
+    operation,
+    {
       check: 'argocd-sync',
       outcome: app.syncStatus === 'Synced' ? 'pass' : 'inconclusive',
-      detail: `sync status ${app.syncStatus ?? 'unknown'}`,
-    });
-    const phase = app.operationPhase;
-    const opFailed = phase === 'Failed' || phase === 'Error';
-    checks.push({
-      check: 'argocd-operation',
-      // A failed sync of an older revision says nothing about this one: only judge once the revision is applied.
-      outcome: phase === 'Succeeded' ? 'pass' : opFailed && applied ? 'fail' : 'inconclusive',
-      detail: `last operation ${phase ?? 'none'}${app.operationMessage ? `: ${app.operationMessage}` : ''}`,
-    });
-    const health = app.healthStatus;
-    checks.push({
+      detail: `sync status ${app.syncStatus ?? 'unknown'} at ${short(app.syncRevision)}`,
+    },
+    {
       check: 'argocd-health',
       outcome: health === 'Healthy' ? 'pass' : health === 'Degraded' && applied ? 'fail' : 'inconclusive',
       detail: `health ${health ?? 'unknown'}${app.healthMessage ? `: ${app.healthMessage}` : ''}`,
-    });
-  }
+    },
+  ];
+}
+
+export function judgeCluster(state: ClusterState, expected: ClusterExpectation): CheckResult[] {
+  const app = state.application;
+  const d = state.deployment;
+  const checks: CheckResult[] = app
+    ? argoChecks(app, expected)
+    : [{ check: 'argocd-revision', outcome: 'inconclusive', detail: `Application ${expected.application} not found` }];
+  const applied = appliedBy(app, expected.relation);
   if (!d) {
     checks.push({ check: 'rollout', outcome: 'inconclusive', detail: 'Deployment not found' });
     checks.push({ check: 'image', outcome: 'inconclusive', detail: 'Deployment not found' });
@@ -81,13 +121,17 @@ export function judgeCluster(state: ClusterState, expected: ClusterExpectation):
     else rollout = { check: 'rollout', outcome: 'inconclusive', detail: `in progress: ${counts}` };
     checks.push(rollout);
     const hasImage = d.images.includes(expected.image);
-    const settled = rollout.outcome === 'pass' && checks.find((c) => c.check === 'argocd-revision')?.outcome === 'pass';
+    // Another image is evidence only once this revision's sync succeeded and the controller saw the result.
+    const observed = (d.observedGeneration ?? 0) >= (d.generation ?? 0);
+    const runs = `runs ${d.images.join(', ') || 'no image'}, expected ${expected.image}`;
     checks.push({
       check: 'image',
-      outcome: hasImage ? 'pass' : settled ? 'fail' : 'inconclusive',
+      outcome: hasImage ? 'pass' : applied && observed ? 'fail' : 'inconclusive',
       detail: hasImage
         ? `runs ${expected.image}`
-        : `runs ${d.images.join(', ') || 'no image'}, expected ${expected.image}`,
+        : applied
+          ? `${runs}${observed ? '' : ` (generation ${d.generation} not yet observed)`}`
+          : `${runs}: waiting for Argo CD to apply ${short(expected.revision)}`,
     });
   }
   const restarted = state.pods.flatMap((p) =>

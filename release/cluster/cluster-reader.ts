@@ -48,6 +48,7 @@ interface ArgoApplication {
     operationState?: {
       phase?: string;
       message?: string;
+      startedAt?: string;
       finishedAt?: string;
       syncResult?: { revision?: string };
       operation?: { sync?: { revision?: string } };
@@ -63,10 +64,17 @@ function applicationState(app: ArgoApplication): ApplicationState {
     syncRevision: s.sync?.revision,
     healthStatus: s.health?.status,
     healthMessage: s.health?.message,
-    operationPhase: op?.phase,
-    operationMessage: op?.message,
-    operationRevision: op?.syncResult?.revision ?? op?.operation?.sync?.revision,
-    operationFinishedAt: op?.finishedAt,
+    ...(op
+      ? {
+          operation: {
+            phase: op.phase,
+            message: op.message,
+            revision: op.syncResult?.revision ?? op.operation?.sync?.revision,
+            startedAt: op.startedAt,
+            finishedAt: op.finishedAt,
+          },
+        }
+      : {}),
   };
 }
 

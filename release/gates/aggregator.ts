@@ -6,58 +6,84 @@ import type { Outcome } from './outcomes';
 
 export interface GateVerdict {
   readonly outcome: Outcome;
-  /** The rule that decided, as the settings name it: "failureLimit 2", "errorLimit 3", "minSamples 3", "noData hold". */
+  /**
+   * The rule that decided, as the settings name it: "failureLimit 2", "consecutiveFailureLimit 2",
+   * "inconclusiveLimit 3", "consecutiveErrorLimit 4", "minSamples 3", "noData hold".
+   */
   readonly rule: string;
   readonly reason: string;
-  /** True when a limit was reached: more measurements cannot change the verdict. */
+  /** True when a limit was exceeded: more measurements cannot change the verdict. */
   readonly final: boolean;
   readonly counts: Readonly<Record<Outcome, number>>;
 }
 
 /**
- * Streak rules: a pass ends a failure streak; an error or a held "no data" neither extends nor ends it, because
- * neither is evidence about the release. Any answer from the provider (pass, fail, no data) ends an error streak.
+ * Argo Rollouts' counting (analysis/analysis.go, assessMetricStatus): failed measurements beyond `failureLimit` in
+ * total fail the gate; measurements without data beyond `inconclusiveLimit` make it inconclusive; errors in a row
+ * beyond `consecutiveErrorLimit` make it undecidable. Any answer from the provider (pass, fail, no data) ends an
+ * error streak, as in Argo. Ours on top: `consecutiveFailureLimit` failed measurements in a row fail at once; a pass
+ * ends such a streak, while an error or a held "no data" neither extends nor ends it (neither is evidence about the
+ * release). With `noData: fail` a measurement without data is a failed one.
  */
 export function aggregate(evaluations: readonly Evaluation[], policy: GatePolicy, minSamples: number): GateVerdict {
   const counts: Record<Outcome, number> = { pass: 0, inconclusive: 0, error: 0, fail: 0 };
-  let failures = 0;
+  let failed = 0;
+  let streak = 0;
+  let held = 0;
   let errors = 0;
+  const decided = (outcome: Outcome, rule: string, reason: string): GateVerdict => ({
+    outcome,
+    rule,
+    reason,
+    final: true,
+    counts,
+  });
   for (const e of evaluations) {
     counts[e.outcome] += 1;
     const noDataFails = e.outcome === 'inconclusive' && policy.noData === 'fail';
     if (e.outcome === 'fail' || noDataFails) {
-      failures += 1;
+      failed += 1;
+      streak += 1;
       errors = 0;
-      if (failures >= policy.failureLimit) {
-        const because = noDataFails ? `${e.reason}, which counts as a failure (noData fail)` : e.reason;
-        return {
-          outcome: 'fail',
-          rule: `failureLimit ${policy.failureLimit}`,
-          reason: `${failures} consecutive failures; last at ${e.at.toISOString()}: ${because}`,
-          final: true,
-          counts,
-        };
-      }
+      const last = `last at ${e.at.toISOString()}: ${noDataFails ? `${e.reason}, which counts as a failure (noData fail)` : e.reason}`;
+      if (failed > policy.failureLimit)
+        return decided(
+          'fail',
+          `failureLimit ${policy.failureLimit}`,
+          `${failed} failed measurements, more than the ${policy.failureLimit} allowed; ${last}`,
+        );
+      if (policy.consecutiveFailureLimit !== undefined && streak >= policy.consecutiveFailureLimit)
+        return decided(
+          'fail',
+          `consecutiveFailureLimit ${policy.consecutiveFailureLimit}`,
+          `${streak} failed measurements in a row; ${last}`,
+        );
     } else if (e.outcome === 'error') {
       errors += 1;
-      if (errors >= policy.errorLimit) {
-        return {
-          outcome: 'error',
-          rule: `errorLimit ${policy.errorLimit}`,
-          reason: `${errors} consecutive measurement errors; last: ${e.reason}`,
-          final: true,
-          counts,
-        };
-      }
+      if (errors > policy.consecutiveErrorLimit)
+        return decided(
+          'error',
+          `consecutiveErrorLimit ${policy.consecutiveErrorLimit}`,
+          `${errors} measurement errors in a row, more than the ${policy.consecutiveErrorLimit} allowed; last: ${e.reason}`,
+        );
+    } else if (e.outcome === 'inconclusive') {
+      errors = 0;
+      held += 1;
+      if (held > policy.inconclusiveLimit)
+        return decided(
+          'inconclusive',
+          `inconclusiveLimit ${policy.inconclusiveLimit}`,
+          `${held} measurements without data, more than the ${policy.inconclusiveLimit} allowed (noData hold); last: ${e.reason}`,
+        );
     } else {
       errors = 0;
-      if (e.outcome === 'pass') failures = 0;
+      streak = 0;
     }
   }
   const tolerated = [
-    counts.fail > 0 ? `${counts.fail} failed below failureLimit ${policy.failureLimit}` : '',
-    counts.error > 0 ? `${counts.error} errors below errorLimit ${policy.errorLimit}` : '',
-    counts.inconclusive > 0 ? `${counts.inconclusive} without data` : '',
+    failed > 0 ? `${failed} failed within failureLimit ${policy.failureLimit}` : '',
+    counts.error > 0 ? `${counts.error} errors within consecutiveErrorLimit ${policy.consecutiveErrorLimit}` : '',
+    held > 0 ? `${held} without data within inconclusiveLimit ${policy.inconclusiveLimit}` : '',
   ].filter(Boolean);
   const tail = tolerated.length ? ` (${tolerated.join(', ')})` : '';
   if (counts.pass >= minSamples) {
@@ -69,7 +95,7 @@ export function aggregate(evaluations: readonly Evaluation[], policy: GatePolicy
       counts,
     };
   }
-  const rule = counts.inconclusive > 0 && policy.noData === 'hold' ? 'noData hold' : `minSamples ${minSamples}`;
+  const rule = held > 0 ? 'noData hold' : `minSamples ${minSamples}`;
   return {
     outcome: 'inconclusive',
     rule,

@@ -1,6 +1,7 @@
-import { GUARD_ENV, GUARD_PLATFORM } from '../../cdk8s/guard-platform';
+import { GUARD_PLATFORM } from '../../cdk8s/guard-platform';
+import { GUARD_ENV } from '../../contract/guard';
 import { ruleTable } from '../../test/support/rule-table';
-import { GUARD_USAGE, parseGuardCommand, type GuardInvocation } from './guard-args';
+import { DEFAULT_METRICS_ADDRESS, GUARD_USAGE, parseGuardCommand, type GuardInvocation } from './guard-args';
 
 const env = {
   [GUARD_ENV.prometheusUrl]: 'http://prometheus:9090',
@@ -40,14 +41,39 @@ ruleTable<{
       name: 'without a Prometheus URL the option and the variable are named',
       argv: [],
       env: {},
-      expected: /prometheusUrl: .*--prometheus-url or PROMETHEUS_URL/,
+      expected: /--prometheus-url: .*--prometheus-url or PROMETHEUS_URL/,
     },
     {
       name: 'a bad duration names its option',
       argv: ['--interval', 'soon'],
       expected: /--interval: 'soon' is not a duration/,
     },
-    { name: 'an unknown option is refused', argv: ['--force'], expected: /Unknown option '--force'/ },
+    {
+      name: 'a window that is not a duration is refused at start, naming the flag',
+      argv: ['--window', '2x'],
+      expected: /^--window: '2x' is not a duration such as "500ms", "30s", "5m" or "1h"$/,
+    },
+    {
+      name: 'an SLO interval longer than the window is refused, naming the flag and the environment',
+      argv: ['--env', 'dev', '--slo-interval', '5m'],
+      expected: /^--slo-interval: 'interval' must not be longer than 'window' \(in dev\)$/,
+    },
+    {
+      name: 'the metrics server listens on every interface by default (the kubelet and Prometheus reach the pod IP)',
+      argv: [],
+      expected: { metricsAddress: '0.0.0.0' },
+    },
+    {
+      name: 'the metrics server can be bound to one address',
+      argv: ['--metrics-address', '127.0.0.1'],
+      expected: { metricsAddress: '127.0.0.1' },
+    },
+    {
+      name: 'a metrics address that is not an IP address is refused, naming the flag',
+      argv: ['--metrics-address', 'localhost:8081'],
+      expected: /^--metrics-address: an IP address/,
+    },
+    { name: 'an unknown option is refused in one line', argv: ['--force'], expected: /^unknown option '--force'$/ },
     { name: 'a stray argument is refused', argv: ['now'], expected: /unexpected argument 'now'/ },
   ],
   ({ argv, env: e, expected }) => {
@@ -56,6 +82,30 @@ ruleTable<{
     else expect(parse()).toMatchObject(expected);
   },
 );
+
+test('every default the usage states is the default the guard applies', () => {
+  const stated = [...GUARD_USAGE.matchAll(/--([a-z-]+) ([0-9][0-9a-z.]*|hello-[a-z-]+)(?=\s)/g)].map(
+    ([, flag, value]) => [flag!, value!],
+  );
+  expect(stated.map(([flag]) => flag)).toEqual(
+    expect.arrayContaining([
+      'interval',
+      'failures',
+      'lease-duration',
+      'renew-deadline',
+      'retry-period',
+      'port',
+      'metrics-address',
+    ]),
+  );
+  const defaults = parseGuardCommand(['--identity', 'x'], env);
+  for (const [flag, value] of stated)
+    expect({ flag, parsed: parseGuardCommand(['--identity', 'x', `--${flag}`, value!], env) }).toEqual({
+      flag,
+      parsed: defaults,
+    });
+  expect(DEFAULT_METRICS_ADDRESS).toBe('0.0.0.0');
+});
 
 test('the usage says what the guard does and how to ask for it', () => {
   expect(GUARD_USAGE).toMatch(/^usage: release guard /);

@@ -1,23 +1,33 @@
 // `release guard` options: flags first, then the environment the Deployment sets (cdk8s/guard-platform.ts), then
-// the platform's defaults. Invalid input throws one message per bad option, naming it.
+// the platform's defaults. Invalid input throws one line per bad option, naming the flag, before anything starts:
+// a guard started with a value it cannot use would run blind.
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ENVIRONMENT_NAMES } from '../../cdk8s/environments';
-import { GUARD_ENV, GUARD_PLATFORM } from '../../cdk8s/guard-platform';
-import { durationMs, guardSettingsSchema, type GuardSettings } from './guard-settings';
+import { ENVIRONMENT_NAMES, ENVIRONMENTS, sloSchema, type EnvironmentName } from '../../cdk8s/environments';
+import { GUARD_PLATFORM } from '../../cdk8s/guard-platform';
+import { durationMs } from '../../contract/duration';
+import { GUARD_ENV } from '../../contract/guard';
+import { guardSettingsSchema, guardSlo, type GuardSettings } from './guard-settings';
 
+/** Where /metrics, /healthz and /readyz listen unless told otherwise: every interface, as the kubelet's probes and
+ * Prometheus reach the pod by its IP. */
+export const DEFAULT_METRICS_ADDRESS = '0.0.0.0';
+
+const p = GUARD_PLATFORM;
 export const GUARD_USAGE = `usage: release guard --gitops <path|url> --prometheus-url <url> [options]
   re-checks each environment's live release against its SLO with verify's gates; after --failures failed
   evaluations in a row, commits a rollback to the last verified image. Only the Lease holder acts.
-  --help, -h               this text
-  --env dev,staging,prod   environments to watch (default: all)
-  --interval 30s           time between evaluations of one environment
-  --failures 3             consecutive failed evaluations that make a rollback
-  --window 2m --slo-interval 20s --min-samples 3   replace parts of the environments' SLO
-  --lease-namespace ns --lease-name name --identity id
-  --lease-duration 15s --renew-deadline 10s --retry-period 2s
-  --port 8081 (0: any free port) --branch <name>
+  --help, -h                  this text
+  --env ${ENVIRONMENT_NAMES.join(',')}      environments to watch (default: all)
+  --interval ${p.intervalSeconds}s              time between evaluations of one environment
+  --failures ${p.failuresToRollback}               consecutive failed evaluations that make a rollback
+  --window <d> --slo-interval <d> --min-samples <n>   replace parts of every environment's SLO (default: its own)
+  --lease-namespace ${p.namespace} --lease-name ${p.name} --identity <pod name>
+  --lease-duration ${p.lease.durationSeconds}s --renew-deadline ${p.lease.renewDeadlineSeconds}s --retry-period ${p.lease.retryPeriodSeconds}s
+  --port ${p.port} (0: any free port) --metrics-address ${DEFAULT_METRICS_ADDRESS} (127.0.0.1: this host only)
+  --branch <name>
+durations: 500ms, 30s, 5m, 1h
 environment: ${Object.values(GUARD_ENV).join(', ')}`;
 
 /** What a command line asks for: the guard with its settings, or its usage. */
@@ -29,6 +39,8 @@ export interface GuardCommand {
   readonly gitops: string;
   readonly branch?: string;
   readonly port: number;
+  /** The address /metrics, /healthz and /readyz bind to. */
+  readonly metricsAddress: string;
 }
 
 const OPTIONS = [
@@ -45,49 +57,88 @@ const OPTIONS = [
   'renew-deadline',
   'retry-period',
   'port',
+  'metrics-address',
   'branch',
   'gitops',
   'prometheus-url',
 ] as const;
+type Option = (typeof OPTIONS)[number];
 
 const PARSE_OPTIONS = {
-  ...(Object.fromEntries(OPTIONS.map((o) => [o, { type: 'string' }])) as Record<
-    (typeof OPTIONS)[number],
-    { type: 'string' }
-  >),
+  ...(Object.fromEntries(OPTIONS.map((o) => [o, { type: 'string' }])) as Record<Option, { type: 'string' }>),
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The flag behind each validated field, so an error names what the person typed. */
+const FLAG_OF: Readonly<Record<string, Option>> = {
+  environments: 'env',
+  intervalMs: 'interval',
+  failuresToRollback: 'failures',
+  'slo.window': 'window',
+  'slo.interval': 'slo-interval',
+  'slo.minSamples': 'min-samples',
+  window: 'window',
+  interval: 'slo-interval',
+  minSamples: 'min-samples',
+  'lease.namespace': 'lease-namespace',
+  'lease.name': 'lease-name',
+  'lease.identity': 'identity',
+  'lease.leaseDurationSeconds': 'lease-duration',
+  'lease.renewDeadlineMs': 'renew-deadline',
+  'lease.retryPeriodMs': 'retry-period',
+  prometheusUrl: 'prometheus-url',
+  gitops: 'gitops',
+  port: 'port',
+  metricsAddress: 'metrics-address',
+};
+
+function flagOf(path: readonly PropertyKey[]): string {
+  const keys = path.map(String);
+  for (let n = keys.length; n > 0; n -= 1) {
+    const flag = FLAG_OF[keys.slice(0, n).join('.')];
+    if (flag) return `--${flag}`;
+  }
+  return keys.join('.') || '(options)';
+}
+
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: PARSE_OPTIONS });
+  } catch (e) {
+    // node's message goes on to explain `--`; the first sentence names the option, which is what matters.
+    throw new Error((e as Error).message.split('. ')[0]!.replace(/^Unknown option/, 'unknown option'), { cause: e });
+  }
+}
+
 export function parseGuardCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): GuardInvocation {
-  const { values: v, positionals } = parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: true,
-    options: PARSE_OPTIONS,
-  });
+  const { values: v, positionals } = parseFlags(argv);
   // Asking for help is never an error, whatever else the command line holds.
   if (v.help === true) return { help: true };
   if (positionals.length) throw new Error(`unexpected argument '${positionals[0]}'`);
-  const s = (k: (typeof OPTIONS)[number]) => v[k];
-  const ms = (k: (typeof OPTIONS)[number], fallback: number) => {
+  const s = (k: Option) => v[k];
+  const invalid = (k: Option, e: unknown) => new Error(`--${k}: ${(e as Error).message}`, { cause: e });
+  const ms = (k: Option, fallback: number) => {
     const raw = s(k);
     if (raw === undefined) return fallback;
     try {
       return durationMs(raw);
     } catch (e) {
-      throw new Error(`--${k}: ${(e as Error).message}`, { cause: e });
+      throw invalid(k, e);
     }
   };
-  const num = (k: (typeof OPTIONS)[number], fallback: number) => (s(k) === undefined ? fallback : Number(s(k)));
-  const p = GUARD_PLATFORM;
+  /** A duration kept as text (it goes into PromQL), checked by the same parser. */
+  const duration = (k: Option) => (s(k) === undefined ? undefined : (ms(k, 0), s(k)));
+  const num = (k: Option, fallback: number) => (s(k) === undefined ? fallback : Number(s(k)));
   const leaseMs = ms('lease-duration', p.lease.durationSeconds * 1000);
+  const window = duration('window');
+  const sloInterval = duration('slo-interval');
   const candidate = {
     environments: (s('env') ?? ENVIRONMENT_NAMES.join(',')).split(',').map((e) => e.trim()),
     intervalMs: ms('interval', p.intervalSeconds * 1000),
     failuresToRollback: num('failures', p.failuresToRollback),
     slo: {
-      ...(s('window') ? { window: s('window') } : {}),
-      ...(s('slo-interval') ? { interval: s('slo-interval') } : {}),
+      ...(window ? { window } : {}),
+      ...(sloInterval ? { interval: sloInterval } : {}),
       ...(s('min-samples') ? { minSamples: Number(s('min-samples')) } : {}),
     },
     lease: {
@@ -105,14 +156,27 @@ export function parseGuardCommand(argv: readonly string[], env: NodeJS.ProcessEn
       prometheusUrl: z.url({ error: 'a URL such as http://prometheus:9090 (--prometheus-url or PROMETHEUS_URL)' }),
       gitops: z.string().min(1, 'a gitops repository path or URL (--gitops or GITOPS_REPOSITORY)'),
       port: z.number().int().min(0).max(65535),
+      metricsAddress: z.union([z.ipv4(), z.ipv6()], { error: 'an IP address such as 0.0.0.0 or 127.0.0.1' }),
     })
     .safeParse({
       prometheusUrl: s('prometheus-url') ?? env[GUARD_ENV.prometheusUrl],
       gitops: s('gitops') ?? env[GUARD_ENV.gitops] ?? '',
       port: num('port', p.port),
+      metricsAddress: s('metrics-address') ?? DEFAULT_METRICS_ADDRESS,
     });
-  const issues = [...(settings.success ? [] : settings.error.issues), ...(rest.success ? [] : rest.error.issues)];
+  // The overrides must make a valid SLO for every environment watched (an interval longer than the window would not).
+  const slos = settings.success
+    ? settings.data.environments.flatMap((e: EnvironmentName) => {
+        const r = sloSchema.safeParse(guardSlo(ENVIRONMENTS[e].slo, settings.data.slo));
+        return r.success ? [] : r.error.issues.map((i) => ({ ...i, message: `${i.message} (in ${e})` }));
+      })
+    : [];
+  const issues = [
+    ...(settings.success ? [] : settings.error.issues),
+    ...(rest.success ? [] : rest.error.issues),
+    ...slos,
+  ];
   if (issues.length || !settings.success || !rest.success)
-    throw new Error(issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'));
+    throw new Error(issues.map((i) => `${flagOf(i.path)}: ${i.message}`).join('\n'));
   return { settings: settings.data, ...rest.data, ...(s('branch') ? { branch: s('branch')! } : {}) };
 }

@@ -56,7 +56,7 @@ ruleTable<{
       verdict: 'held',
       hold: 'low-traffic',
       reason:
-        /^too little traffic to judge \(below the 0\.1 req\/s minimum\): traffic: 3 consecutive failures.*\(failureLimit 3\)$/,
+        /^too little traffic to judge \(below the 0\.1 req\/s minimum\): traffic: 3 failed measurements, more than the 2 allowed.*\(failureLimit 2\)$/,
     },
     {
       name: 'a quiet night whose few requests failed holds: too little evidence',
@@ -65,7 +65,7 @@ ruleTable<{
       verdict: 'held',
       hold: 'low-traffic',
       reason:
-        /^too little traffic to judge .* at 2 of 2 measurements: errorRatio: only 0 passing measurements of 3 needed \(2 without data\)/,
+        /^too little traffic to judge .* at 2 of 2 measurements: errorRatio: only 0 passing measurements of 3 needed \(2 without data within inconclusiveLimit 3\)/,
     },
     {
       name: 'errors measured only while traffic dipped below the minimum hold',
@@ -81,7 +81,7 @@ ruleTable<{
       engine: 'fail',
       verdict: 'breach',
       gate: 'errorRatio',
-      reason: /^errorRatio: 2 consecutive failures.*\(failureLimit 2\)$/,
+      reason: /^errorRatio: 2 failed measurements in a row.*\(consecutiveFailureLimit 2\)$/,
     },
     {
       name: 'a p99 latency over the limit with enough traffic is a breach',
@@ -89,7 +89,7 @@ ruleTable<{
       engine: 'fail',
       verdict: 'breach',
       gate: 'latencyP99',
-      reason: /^latencyP99: 2 consecutive failures/,
+      reason: /^latencyP99: 2 failed measurements in a row/,
     },
     {
       name: 'a breach after a quiet dip still counts: the dip is set aside, not the breach',
@@ -97,7 +97,7 @@ ruleTable<{
       engine: 'fail',
       verdict: 'breach',
       gate: 'errorRatio',
-      reason: /^errorRatio: 2 consecutive failures/,
+      reason: /^errorRatio: 2 failed measurements in a row/,
     },
     {
       name: 'a quiet measurement between two failures neither breaks nor extends the streak',
@@ -113,7 +113,7 @@ ruleTable<{
       engine: 'error',
       verdict: 'held',
       hold: 'metrics-error',
-      reason: /unreachable.*\(errorLimit 3\)$/,
+      reason: /unreachable.*\(consecutiveErrorLimit 2\)$/,
     },
     {
       name: 'no series for the release holds as no data',
@@ -121,7 +121,7 @@ ruleTable<{
       engine: 'inconclusive',
       verdict: 'held',
       hold: 'no-data',
-      reason: /\(noData hold\)$/,
+      reason: /4 measurements without data, more than the 3 allowed \(noData hold\).*\(inconclusiveLimit 3\)$/,
     },
     {
       name: 'a latency breach outranks Prometheus errors on another gate',
@@ -232,8 +232,7 @@ ruleTable<{
 const app = {
   syncStatus: 'Synced',
   healthStatus: 'Healthy',
-  operationPhase: 'Succeeded',
-  operationFinishedAt: '2025-01-01T00:05:00Z',
+  operation: { phase: 'Succeeded', finishedAt: '2025-01-01T00:05:00Z' },
 };
 const rollout = {
   generation: 3,
@@ -276,7 +275,7 @@ ruleTable<{ name: string; record: ReleaseRecord; state: ClusterState; live: stri
     {
       name: 'an Argo CD operation running (a rollback being applied) waits',
       record: record('dev', v2, v1),
-      state: state({ application: { ...app, operationPhase: 'Running' } }),
+      state: state({ application: { ...app, operation: { phase: 'Running' } } }),
       live: 'wait: Argo CD is applying',
     },
     {

@@ -3,7 +3,7 @@
 // and which verified image a rollback restores.
 import type { GateName } from '../../cdk8s/environments';
 import type { ReleaseRecord } from '../../cdk8s/release-record';
-import type { ClusterState } from '../cluster/cluster-state';
+import { FINISHED_PHASES, type ClusterState } from '../cluster/cluster-state';
 import { aggregate, type GateVerdict } from '../gates/aggregator';
 import type { AnalysisReport, GateReport } from '../gates/analysis';
 import type { Evaluation } from '../gates/evaluator';
@@ -20,6 +20,13 @@ export type GuardVerdict = (typeof GUARD_VERDICTS)[number];
  */
 export const HOLD_CAUSES = ['low-traffic', 'no-data', 'metrics-error', 'read-error'] as const;
 export type HoldCause = (typeof HOLD_CAUSES)[number];
+
+/**
+ * Why a reconcile could not evaluate: it threw, the gitops repository or the cluster could not be read, or
+ * Prometheus answered with errors. Closed set: the label of the reconcile-error metric and the reason /readyz gives.
+ */
+export const BLIND_CAUSES = ['exception', 'gitops-unreadable', 'cluster-unreadable', 'prometheus'] as const;
+export type BlindCause = (typeof BLIND_CAUSES)[number];
 
 /** One analysis in the guard's terms. */
 export type Judgement =
@@ -98,8 +105,9 @@ export function liveRelease(record: ReleaseRecord, state: ClusterState): Livenes
   if (!current) return { kind: 'wait', reason: `nothing is deployed in ${record.environment}` };
   const app = state.application;
   if (!app) return { kind: 'wait', reason: 'the Argo CD Application is not found' };
-  if (app.operationPhase === 'Running')
-    return { kind: 'wait', reason: `Argo CD is applying a change (${app.operationMessage ?? 'operation running'})` };
+  const op = app.operation;
+  if (op && !FINISHED_PHASES.includes(op.phase ?? ''))
+    return { kind: 'wait', reason: `Argo CD is applying a change (${op.message ?? `operation ${op.phase}`})` };
   const d = state.deployment;
   if (!d) return { kind: 'wait', reason: 'the Deployment is not found' };
   if (!d.images.includes(current.image))
@@ -109,7 +117,7 @@ export function liveRelease(record: ReleaseRecord, state: ClusterState): Livenes
     };
   if ((d.observedGeneration ?? 0) < (d.generation ?? 0) || d.updated < d.desired)
     return { kind: 'wait', reason: `rollout of ${current.release} in progress (updated ${d.updated}/${d.desired})` };
-  const applied = app.operationFinishedAt ? new Date(app.operationFinishedAt).getTime() : 0;
+  const applied = op?.finishedAt ? new Date(op.finishedAt).getTime() : 0;
   return {
     kind: 'live',
     since: new Date(Math.max(new Date(current.since).getTime(), Number.isFinite(applied) ? applied : 0)),

@@ -1,8 +1,10 @@
 // The guard's own Prometheus metrics, on a registry of its own: evaluations, verdicts by outcome, rollbacks,
-// whether this replica leads, and when each environment was last evaluated.
+// whether this replica leads, when each environment was last evaluated, and whether the guard can see at all
+// (reconcile errors by cause, blind, holding since). Its alerts (cdk8s) query the names in contract/guard.ts.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EnvironmentName } from '../../cdk8s/environments';
-import type { GuardVerdict, HoldCause } from './guard-decision';
+import { GUARD_METRICS } from '../../contract/guard';
+import type { BlindCause, GuardVerdict, HoldCause } from './guard-decision';
 
 export class GuardMetrics {
   readonly registry = new Registry();
@@ -31,13 +33,37 @@ export class GuardMetrics {
     registers: [this.registry],
   });
   private readonly leader = new Gauge({
-    name: 'release_guard_leader',
+    name: GUARD_METRICS.leader,
     help: '1 while this replica holds the Lease and acts, 0 otherwise.',
     registers: [this.registry],
   });
   private readonly lastEvaluation = new Gauge({
-    name: 'release_guard_last_evaluation_timestamp_seconds',
+    name: GUARD_METRICS.lastEvaluation,
     help: 'Unix time of the last finished evaluation of an environment.',
+    labelNames: ['env'],
+    registers: [this.registry],
+  });
+
+  private readonly reconcileErrors = new Counter({
+    name: GUARD_METRICS.reconcileErrors,
+    help: 'Reconciles that could not evaluate, by cause: exception (the reconcile threw), gitops-unreadable, cluster-unreadable, prometheus (measurements errored).',
+    labelNames: ['env', 'cause'],
+    registers: [this.registry],
+  });
+  /** Read at each scrape, so the gauge is as current as /readyz, not as the last finished reconcile. */
+  private blindness?: () => ReadonlyMap<EnvironmentName, boolean>;
+  private readonly blindGauge: Gauge = new Gauge({
+    name: GUARD_METRICS.blind,
+    help: '1 while the leader has not been able to evaluate an environment for longer than its analysis window.',
+    labelNames: ['env'],
+    registers: [this.registry],
+    collect: () => {
+      for (const [env, is] of this.blindness?.() ?? []) this.blindGauge.set({ env }, is ? 1 : 0);
+    },
+  });
+  private readonly holdingSince = new Gauge({
+    name: GUARD_METRICS.holdingSince,
+    help: 'Unix time the current run of held verdicts (other than a quiet period) began; 0 when not holding.',
     labelNames: ['env'],
     registers: [this.registry],
   });
@@ -56,6 +82,19 @@ export class GuardMetrics {
 
   rolledBack(env: EnvironmentName, result: 'committed' | 'not-done'): void {
     this.rollbacks.inc({ env, result });
+  }
+
+  reconcileError(env: EnvironmentName, cause: BlindCause): void {
+    this.reconcileErrors.inc({ env, cause });
+  }
+
+  /** Where the blind gauge reads its values from at each scrape. */
+  watchBlindness(read: () => ReadonlyMap<EnvironmentName, boolean>): void {
+    this.blindness = read;
+  }
+
+  holding(env: EnvironmentName, since: Date | undefined): void {
+    this.holdingSince.set({ env }, since ? since.getTime() / 1000 : 0);
   }
 
   leading(is: boolean): void {

@@ -1,5 +1,5 @@
-// The guard's operating endpoints: /metrics for Prometheus, /healthz (the loops are turning) and /readyz (started
-// and able to reach the Kubernetes API, leader or not) for the kubelet's probes.
+// The guard's operating endpoints: /metrics for Prometheus, /healthz (the loops are turning) and /readyz (started,
+// able to reach the Kubernetes API, and, when leading, able to evaluate; the body says why not) for the kubelet.
 import { createServer, type Server } from 'node:http';
 import { PATHS } from '../../contract/runtime';
 import type { GuardMetrics } from './guard-metrics';
@@ -7,8 +7,10 @@ import type { GuardMetrics } from './guard-metrics';
 export interface Probes {
   /** The process is making progress: its loops ran recently. */
   healthy(): boolean;
-  /** It has started and its last Lease round reached the API server. */
+  /** It has started, its last Lease round reached the API server, and (leading) it can evaluate. */
   ready(): boolean;
+  /** Why it is not ready, for the /readyz body. */
+  notReadyBecause?(): string | undefined;
 }
 
 export interface GuardServer {
@@ -20,7 +22,7 @@ export async function startGuardServer(
   port: number,
   metrics: GuardMetrics,
   probes: Probes,
-  host = '0.0.0.0',
+  host: string,
 ): Promise<GuardServer> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://guard').pathname;
@@ -40,7 +42,10 @@ export async function startGuardServer(
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
-    res.writeHead(probe ? 200 : 503, { 'content-type': 'text/plain' }).end(probe ? 'ok\n' : 'not ok\n');
+    const why = probe || path !== PATHS.ready ? undefined : probes.notReadyBecause?.();
+    res
+      .writeHead(probe ? 200 : 503, { 'content-type': 'text/plain' })
+      .end(probe ? 'ok\n' : `not ok${why ? `: ${why}` : ''}\n`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,14 +1,7 @@
 // The guard's settings: which environments it watches, how often, how many failed evaluations in a row make a
 // rollback, and its Lease. Validated once (zod, unknown keys rejected) so a bad value stops the process at start.
 import { z } from 'zod';
-import { ENVIRONMENT_NAMES, type GateName, type Slo } from '../../cdk8s/environments';
-
-/** Milliseconds in "500ms", "30s", "5m" or "1h". */
-export function durationMs(d: string): number {
-  const m = /^([1-9][0-9]*)(ms|s|m|h)$/.exec(d);
-  if (!m) throw new Error(`'${d}' is not a duration such as "500ms", "30s", "5m" or "1h"`);
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-}
+import { durationSchema, ENVIRONMENT_NAMES, type GateName, type Slo } from '../../cdk8s/environments';
 
 export const leaseSettingsSchema = z
   .strictObject({
@@ -42,8 +35,8 @@ export const guardSettingsSchema = z.strictObject({
   /** Replaces parts of each environment's SLO (tests shorten the window). */
   slo: z
     .strictObject({
-      window: z.string().optional(),
-      interval: z.string().optional(),
+      window: durationSchema.optional(),
+      interval: durationSchema.optional(),
       minSamples: z.number().int().min(1).optional(),
     })
     .default({}),

@@ -18,8 +18,9 @@ export async function runGuard(argv: readonly string[], env: NodeJS.ProcessEnv =
   try {
     invocation = parseGuardCommand(argv, env);
   } catch (e) {
+    // Exit 2: the guard could not start, so it decides nothing (as the release tool's "could not decide").
     process.stderr.write(`release guard: ${(e as Error).message}\n\n${GUARD_USAGE}\n`);
-    return 1;
+    return 2;
   }
   if ('help' in invocation) {
     process.stdout.write(`${GUARD_USAGE}\n`);
@@ -49,10 +50,11 @@ export async function runGuard(argv: readonly string[], env: NodeJS.ProcessEnv =
     metrics,
     log,
   });
-  const server = await startGuardServer(cmd.port, metrics, guard);
+  const server = await startGuardServer(cmd.port, metrics, guard, cmd.metricsAddress);
   log.info(
     {
       port: server.port,
+      metricsAddress: cmd.metricsAddress,
       environments: cmd.settings.environments,
       intervalMs: cmd.settings.intervalMs,
       failuresToRollback: cmd.settings.failuresToRollback,

@@ -18,6 +18,7 @@ import {
   liveRelease,
   nextStreak,
   rollbackTarget,
+  type BlindCause,
   type GuardVerdict,
   type HoldCause,
   type Judgement,
@@ -56,6 +57,8 @@ export interface ReconcileResult {
   readonly reason: string;
   /** Why a held verdict held. */
   readonly hold?: HoldCause;
+  /** Set when the guard could not see: the verdict is no evaluation at all. */
+  readonly blind?: BlindCause;
   readonly image?: string;
   readonly release?: string;
   readonly failures?: number;
@@ -129,6 +132,7 @@ export class EnvironmentReconciler {
         env,
         verdict: 'held',
         hold: 'read-error',
+        blind: 'gitops-unreadable',
         reason: `cannot read the release record: ${(e as Error).message.split('\n')[0]}`,
       };
     }
@@ -141,6 +145,7 @@ export class EnvironmentReconciler {
         ...base,
         verdict: 'held',
         hold: 'read-error',
+        blind: 'cluster-unreadable',
         reason: read.error,
         failures: this.failuresOf(current.image),
       };
@@ -173,6 +178,7 @@ export class EnvironmentReconciler {
       ...base,
       verdict: step.verdict,
       ...(judgement.verdict === 'held' ? { hold: judgement.hold } : {}),
+      ...(judgement.verdict === 'held' && judgement.hold === 'metrics-error' ? { blind: 'prometheus' as const } : {}),
       failures: step.streak.failures,
       analysis,
     };

@@ -26,7 +26,7 @@ const detail: VerifyDetail = {
     minSamples: 3,
     from: at(0),
     to: at(20),
-    reason: 'errorRatio: 2 consecutive failures',
+    reason: 'errorRatio: 2 failed measurements in a row',
     gates: [
       {
         gate: 'errorRatio',
@@ -34,12 +34,18 @@ const detail: VerifyDetail = {
         threshold: 0.05,
         bound: 'max',
         unit: 'ratio',
-        policy: { failureLimit: 2, errorLimit: 3, noData: 'hold' },
+        policy: {
+          failureLimit: 2,
+          consecutiveFailureLimit: 2,
+          inconclusiveLimit: 3,
+          consecutiveErrorLimit: 2,
+          noData: 'hold',
+        },
         evaluations: evaluations([0.2, 0.3], 'fail'),
         verdict: {
           outcome: 'fail',
-          rule: 'failureLimit 2',
-          reason: '2 consecutive failures',
+          rule: 'consecutiveFailureLimit 2',
+          reason: '2 failed measurements in a row',
           final: true,
           counts: { pass: 0, fail: 2, inconclusive: 0, error: 0 },
         },
@@ -50,7 +56,13 @@ const detail: VerifyDetail = {
         threshold: 0.5,
         bound: 'max',
         unit: 's',
-        policy: { failureLimit: 2, errorLimit: 3, noData: 'hold' },
+        policy: {
+          failureLimit: 2,
+          consecutiveFailureLimit: 2,
+          inconclusiveLimit: 3,
+          consecutiveErrorLimit: 2,
+          noData: 'hold',
+        },
         evaluations: evaluations([0.05, null], 'pass'),
         verdict: {
           outcome: 'inconclusive',
@@ -74,7 +86,7 @@ const result: ActionResult<VerifyDetail> = {
 test('the job summary tables every gate with its query, values, threshold and rule, and charts error ratio and p99', () => {
   const md = actionMarkdown(result);
   expect(md).toContain(
-    '| ❌ | errorRatio | `sum(rate(x{a="1"}[2m])) / sum(rate(y[2m]))` | 0.2, 0.3 | ≤ 0.05 ratio | failureLimit 2: 2 consecutive failures |',
+    '| ❌ | errorRatio | `sum(rate(x{a="1"}[2m])) / sum(rate(y[2m]))` | 0.2, 0.3 | ≤ 0.05 ratio | consecutiveFailureLimit 2: 2 failed measurements in a row |',
   );
   expect(md).toMatch(
     /```mermaid\nxychart-beta\n {2}title "Error ratio \(threshold 0\.05 ratio\)"\n {2}x-axis \["10:00:00", "10:00:20"\]/,
@@ -86,7 +98,9 @@ test('the job summary tables every gate with its query, values, threshold and ru
 
 test('the terminal report names the deciding rule and the exit code', () => {
   const text = actionText(result);
-  expect(text).toMatch(/errorRatio\s+fail\s+≤ 0\.05 ratio\s+0\.2✗ 0\.3✗\s+failureLimit 2: 2 consecutive failures/);
+  expect(text).toMatch(
+    /errorRatio\s+fail\s+≤ 0\.05 ratio\s+0\.2✗ 0\.3✗\s+consecutiveFailureLimit 2: 2 failed measurements in a row/,
+  );
   expect(text).toContain('errorRatio query: sum(rate(x{a="1"}[2m]))');
   expect(text).toContain('verify: FAIL (exit 1): verify dev v2: failed');
 });

@@ -27,6 +27,7 @@ export const checkCluster = defineStep({
     timeoutMs: z.number().int().min(0),
     pollMs: z.number().int().min(1),
     clock: z.custom<Clock>().optional(),
+    onWait: z.custom<(waitingFor: string) => void>((v) => typeof v === 'function').optional(),
   }),
   async run(input) {
     const report = await waitForCluster(input);

@@ -109,7 +109,13 @@ function instantClock() {
   return { now: () => new Date(now), sleep: async (waitMs: number) => void (now += waitMs) };
 }
 
-const HOLD: GatePolicy = { failureLimit: 2, errorLimit: 3, noData: 'hold' };
+const HOLD: GatePolicy = {
+  failureLimit: 2,
+  consecutiveFailureLimit: 2,
+  inconclusiveLimit: 3,
+  consecutiveErrorLimit: 2,
+  noData: 'hold',
+};
 
 test.each<{ fault: Fault; policy?: 'hold'; exit: number }>([
   { fault: 'unreachable', exit: 2 },

@@ -187,7 +187,7 @@ describe('a release that passed verify, watched by the guard', () => {
     const message = await remote.message();
     expect(message).toMatch(new RegExp(`^release\\(dev\\): roll back to ${releaseId(v1)} from ${releaseId(v2)}`));
     expect(message).toMatch(
-      /why: release guard: 2 consecutive failed evaluations of \w+; last: errorRatio: 2 consecutive failures/,
+      /why: release guard: 2 consecutive failed evaluations of \w+; last: errorRatio: 2 failed measurements in a row/,
     );
     expect(message).toMatch(/gates: traffic [\d.]+ req\/s, errorRatio [\d.]+/);
     expect(message).toContain('actor: hello-app.dev/release-guard guard-test');

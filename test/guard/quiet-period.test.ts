@@ -49,8 +49,7 @@ const live: ClusterState = {
   application: {
     syncStatus: 'Synced',
     healthStatus: 'Healthy',
-    operationPhase: 'Succeeded',
-    operationFinishedAt: '2025-01-01T01:00:00Z',
+    operation: { phase: 'Succeeded', finishedAt: '2025-01-01T01:00:00Z' },
   },
   deployment: {
     generation: 2,
@@ -106,7 +105,7 @@ test('a quiet night (traffic below the minimum) is held at every evaluation and 
     Array.from({ length: 4 }, () => ['held', 'low-traffic', 0]),
   );
   expect(results[0]!.reason).toMatch(
-    /^too little traffic to judge \(below the 0\.1 req\/s minimum\): traffic: 3 consecutive failures/,
+    /^too little traffic to judge \(below the 0\.1 req\/s minimum\): traffic: 3 failed measurements, more than the 2 allowed/,
   );
   expect(results.every((r) => r.rollback === undefined)).toBe(true);
   expect(await remote.head()).toBe(before);
@@ -134,9 +133,9 @@ test('the same release with enough traffic and a failing error ratio is rolled b
   expect([first.verdict, first.failures, first.rollback]).toEqual(['breach', 1, undefined]);
   const second = await reconciler.reconcile();
   expect(second).toMatchObject({ verdict: 'breach', failures: 2, rollback: { outcome: 'pass' } });
-  expect(second.reason).toMatch(/failed evaluation 2 of 2: errorRatio: 2 consecutive failures/);
+  expect(second.reason).toMatch(/failed evaluation 2 of 2: errorRatio: 2 failed measurements in a row/);
   expect(await remote.message()).toMatch(
-    /why: release guard: 2 consecutive failed evaluations of \w+; last: errorRatio: 2 consecutive failures/,
+    /why: release guard: 2 consecutive failed evaluations of \w+; last: errorRatio: 2 failed measurements in a row/,
   );
   expect((await remote.record(env)).current?.image).toBe(v1);
   expect(events.map((e) => e.reason)).toEqual(['ReleaseBreach', 'RollbackCommitted', 'ReleaseBreach']);

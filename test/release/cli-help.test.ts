@@ -25,9 +25,19 @@ test('release --help prints the usage, which lists the guard, and exits 0', () =
   expect(release('--help')).toEqual({ status: 0, stdout: `${USAGE}\n`, stderr: '' });
 });
 
-test('a wrong option still fails with the usage on stderr', () => {
-  const r = release(GUARD_COMMAND, '--bogus');
-  expect(r.status).toBe(1);
-  expect(r.stderr).toContain("Unknown option '--bogus'");
-  expect(r.stderr).toContain(GUARD_USAGE);
+test('an unknown guard option: one line naming it, the usage, exit 2, nothing started', () => {
+  expect(release(GUARD_COMMAND, '--bogus')).toEqual({
+    status: 2,
+    stdout: '',
+    stderr: `release guard: unknown option '--bogus'\n\n${GUARD_USAGE}\n`,
+  });
+});
+
+test('release guard --window 2x exits 2 at start naming the flag, instead of running blind', () => {
+  const r = release(GUARD_COMMAND, '--window', '2x', '--gitops', '/nowhere', '--prometheus-url', 'http://127.0.0.1:9');
+  expect(r.status).toBe(2);
+  expect(r.stderr.split('\n')[0]).toBe(
+    `release guard: --window: '2x' is not a duration such as "500ms", "30s", "5m" or "1h"`,
+  );
+  expect(r.stdout).toBe('');
 });

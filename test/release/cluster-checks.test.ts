@@ -72,7 +72,81 @@ ruleTable<Row>(
       name: 'Synced and Healthy at the wrong (older) revision is not judged: not applied yet',
       objects: [application(env, { revision: older }), deployment(env, complete), ...twoPods],
       outcome: 'inconclusive',
-      decidedBy: /argocd-revision: Argo CD is at cccccccccccc, which does not contain aaaaaaaaaaaa/,
+      decidedBy:
+        /argocd-revision: not synced yet: Argo CD's last sync was of cccccccccccc, which does not contain aaaaaaaaaaaa/,
+    },
+    {
+      name: 'the pushed revision compared (OutOfSync) but not synced yet waits, though the old image is fully rolled out',
+      objects: [
+        application(env, { revision: pushed, sync: 'OutOfSync', operationRevision: older }),
+        deployment(env, { ...complete, image: image('v1') }),
+      ],
+      outcome: 'inconclusive',
+      decidedBy:
+        /not synced yet: .*Argo CD compared aaaaaaaaaaaa \(OutOfSync\).*image: runs .*waiting for Argo CD to apply aaaaaaaaaaaa/,
+    },
+    {
+      name: "while this revision's sync runs its migration hook, the old image fully rolled out is not a failure",
+      objects: [
+        application(env, {
+          revision: pushed,
+          sync: 'OutOfSync',
+          phase: 'Running',
+          message: 'waiting for completion of hook batch/Job/hello-app-migrate',
+        }),
+        deployment(env, { ...complete, image: image('v1') }),
+      ],
+      outcome: 'inconclusive',
+      decidedBy:
+        /argocd-operation: sync of aaaaaaaaaaaa Running: waiting for completion of hook batch\/Job\/hello-app-migrate/,
+    },
+    {
+      name: 'another operation in flight (a sync of an older revision) waits',
+      objects: [
+        application(env, { revision: pushed, sync: 'OutOfSync', operationRevision: older, phase: 'Running' }),
+        deployment(env, { ...complete, image: image('v1') }),
+      ],
+      outcome: 'inconclusive',
+      decidedBy: /another operation in flight \(sync of cccccccccccc Running/,
+    },
+    {
+      name: "a failed sync of an older revision is not this revision's failure",
+      objects: [
+        application(env, {
+          revision: pushed,
+          sync: 'OutOfSync',
+          operationRevision: older,
+          phase: 'Failed',
+          message: 'one or more objects failed to apply',
+        }),
+        deployment(env, { ...complete, image: image('v1') }),
+      ],
+      outcome: 'inconclusive',
+      decidedBy: /last operation, of cccccccccccc, Failed: not this revision's/,
+    },
+    {
+      name: "an errored sync of this revision fails with Argo CD's message",
+      objects: [
+        application(env, {
+          revision: pushed,
+          sync: 'OutOfSync',
+          phase: 'Error',
+          message: 'rpc error: code = Unknown desc = Manifest generation error (cached)',
+        }),
+        deployment(env, { ...complete, image: image('v1') }),
+      ],
+      outcome: 'fail',
+      decidedBy:
+        /argocd-operation: sync of aaaaaaaaaaaa Error: rpc error: code = Unknown desc = Manifest generation error/,
+    },
+    {
+      name: 'synced, but the Deployment controller has not observed the new generation: another image waits',
+      objects: [
+        application(env, healthyApp),
+        deployment(env, { ...complete, image: image('v1'), generation: 8, observedGeneration: 7 }),
+      ],
+      outcome: 'inconclusive',
+      decidedBy: /image: runs .*expected .*\(generation 8 not yet observed\)/,
     },
     {
       name: 'OutOfSync waits',
@@ -87,14 +161,14 @@ ruleTable<Row>(
       decidedBy: /argocd-health: health Degraded: Deployment "hello-app" exceeded/,
     },
     {
-      name: 'a failed last sync operation fails',
+      name: "a failed sync of this revision fails with Argo CD's message",
       objects: [
         application(env, { revision: pushed, phase: 'Failed', message: 'one or more objects failed to apply' }),
         deployment(env, complete),
         ...twoPods,
       ],
       outcome: 'fail',
-      decidedBy: /argocd-operation: last operation Failed: one or more objects failed to apply/,
+      decidedBy: /argocd-operation: sync of aaaaaaaaaaaa Failed: one or more objects failed to apply/,
     },
     {
       name: 'a Deployment mid-rollout waits',
@@ -204,6 +278,45 @@ test('verify waits while Argo CD catches up and passes once it has applied the r
   expect(report.appliedAt?.toISOString()).toBe('2025-02-01T10:00:07.000Z');
   expect(api.requests).toContain('GET /apis/argoproj.io/v1alpha1/namespaces/argocd/applications/hello-app-dev');
   expect(api.requests).toContain(`GET /apis/apps/v1/namespaces/${namespace}/deployments/hello-app`);
+});
+
+test("verify says what it waits for while this revision's sync runs, and the window starts when that sync finished", async () => {
+  api.failWith = undefined;
+  api.clear();
+  const hook = 'waiting for completion of hook batch/Job/hello-app-migrate';
+  api.put(
+    application(env, { revision: pushed, sync: 'OutOfSync', phase: 'Running', message: hook }),
+    deployment(env, { ...complete, image: image('v1') }),
+  );
+  let sleeps = 0;
+  const clock = {
+    now: () => new Date(1000 * sleeps),
+    sleep: async () => {
+      sleeps += 1;
+      if (sleeps === 2)
+        api.put(
+          application(env, { revision: pushed, finishedAt: '2025-02-01T10:05:00Z' }),
+          deployment(env, complete),
+          ...twoPods,
+        );
+    },
+  };
+  const told: string[] = [];
+  const report = await waitForCluster({
+    reader,
+    target: { env, namespace, release },
+    image: img,
+    revision: pushed,
+    relate,
+    timeoutMs: 60_000,
+    pollMs: 1000,
+    clock,
+    onWait: (what) => told.push(what),
+  });
+  expect(report.outcome).toBe('pass');
+  expect(report.appliedAt?.toISOString()).toBe('2025-02-01T10:05:00.000Z');
+  // Said once, not once per poll, while nothing changed.
+  expect(told).toEqual([expect.stringContaining(`argocd-operation: sync of aaaaaaaaaaaa Running: ${hook}`)]);
 });
 
 test('the double enforces optimistic concurrency: a PUT with a stale resourceVersion is a 409 Conflict', async () => {

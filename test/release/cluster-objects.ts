@@ -6,13 +6,30 @@ import { applicationName, COMPONENTS, releasePodLabels, workloadName } from '../
 import { ENVIRONMENTS } from '../../cdk8s/environments';
 import type { KubeObject } from '../support/kube-api-double';
 
+export type OperationPhase = 'Running' | 'Terminating' | 'Succeeded' | 'Failed' | 'Error';
+
+/** One resource of a sync's result: the migration hook (wave 0) or the Deployment (wave 1). */
+export interface SyncedResource {
+  kind: 'Job' | 'Deployment';
+  name: string;
+  status: 'Synced' | 'SyncFailed';
+  message: string;
+  hookPhase?: 'Running' | 'Succeeded' | 'Failed';
+}
+
 export interface AppStatus {
+  /** The revision Argo CD compared against (`status.sync.revision`). */
   revision: string;
   sync?: 'Synced' | 'OutOfSync' | 'Unknown';
   health?: 'Healthy' | 'Progressing' | 'Degraded' | 'Missing' | 'Suspended';
-  phase?: 'Succeeded' | 'Failed' | 'Error' | 'Running';
+  phase?: OperationPhase;
   message?: string;
+  startedAt?: string;
+  /** Only a finished operation has one. */
   finishedAt?: string;
+  /** The revision the current or last operation syncs. @default revision */
+  operationRevision?: string;
+  resources?: SyncedResource[];
 }
 
 export function application(env: EnvironmentName, s: AppStatus): KubeObject {
@@ -50,33 +67,45 @@ export function application(env: EnvironmentName, s: AppStatus): KubeObject {
         status: s.health ?? 'Healthy',
         ...(s.health === 'Degraded' ? { message: 'Deployment "hello-app" exceeded its progress deadline' } : {}),
       },
-      operationState: {
-        operation: { sync: { revision: s.revision }, initiatedBy: { automated: true }, retry: { limit: 5 } },
-        phase: s.phase ?? 'Succeeded',
-        message: s.message ?? 'successfully synced (all tasks run)',
-        startedAt: '2025-02-01T10:00:00Z',
-        finishedAt: s.finishedAt ?? '2025-02-01T10:00:07Z',
-        syncResult: {
-          revision: s.revision,
-          source,
-          resources: [
-            {
-              group: 'apps',
-              version: 'v1',
-              kind: 'Deployment',
-              namespace: ENVIRONMENTS[env].namespace,
-              name: workloadName(),
-              status: 'Synced',
-              message: 'deployment.apps/hello-app configured',
-              hookPhase: 'Running',
-              syncPhase: 'Sync',
-            },
-          ],
-        },
-      },
+      operationState: operationState(env, s, source),
       reconciledAt: '2025-02-01T10:00:09Z',
       sourceType: 'Directory',
       summary: { images: [] },
+    },
+  };
+}
+
+function operationState(env: EnvironmentName, s: AppStatus, source: object): object {
+  const phase = s.phase ?? 'Succeeded';
+  const revision = s.operationRevision ?? s.revision;
+  const resources = s.resources ?? [
+    {
+      kind: 'Deployment',
+      name: workloadName(),
+      status: 'Synced',
+      message: 'deployment.apps/hello-app configured',
+    },
+  ];
+  return {
+    operation: { sync: { revision }, initiatedBy: { automated: true }, retry: { limit: 5 } },
+    phase,
+    message: s.message ?? (phase === 'Succeeded' ? 'successfully synced (all tasks run)' : ''),
+    startedAt: s.startedAt ?? '2025-02-01T10:00:00Z',
+    ...(phase === 'Running' || phase === 'Terminating' ? {} : { finishedAt: s.finishedAt ?? '2025-02-01T10:00:07Z' }),
+    syncResult: {
+      revision,
+      source,
+      resources: resources.map((r) => ({
+        group: r.kind === 'Job' ? 'batch' : 'apps',
+        version: 'v1',
+        kind: r.kind,
+        namespace: ENVIRONMENTS[env].namespace,
+        name: r.name,
+        status: r.status,
+        message: r.message,
+        ...(r.hookPhase ? { hookPhase: r.hookPhase, hookType: 'Sync' } : {}),
+        syncPhase: 'Sync',
+      })),
     },
   };
 }

@@ -102,7 +102,7 @@ ruleTable<Row>(
       release: 'erroring',
       outcome: 'fail',
       gates: { errorRatio: 'fail' },
-      reason: /errorRatio: 2 consecutive failures.*0\.2 > 0\.05 \(failureLimit 2\)/,
+      reason: /errorRatio: 2 failed measurements in a row.*0\.2 > 0\.05 \(consecutiveFailureLimit 2\)/,
       rounds: 2,
     },
     {
@@ -110,14 +110,14 @@ ruleTable<Row>(
       release: 'slow',
       outcome: 'fail',
       gates: { latencyP99: 'fail' },
-      reason: /latencyP99: 2 consecutive failures/,
+      reason: /latencyP99: 2 failed measurements in a row/,
     },
     {
       name: 'traffic below the minimum fails the traffic gate',
       release: 'quiet',
       outcome: 'fail',
       gates: { traffic: 'fail' },
-      reason: /traffic: 3 consecutive failures.*0\.05 < 0\.1/,
+      reason: /traffic: 3 failed measurements, more than the 2 allowed.*0\.05 < 0\.1/,
     },
     {
       name: 'a release without data fails where no data means fail (traffic)',
@@ -142,12 +142,12 @@ ruleTable<Row>(
       reason: /stale series/,
     },
     {
-      name: 'Prometheus down makes the run undecidable after errorLimit errors',
+      name: 'Prometheus down makes the run undecidable after more errors in a row than consecutiveErrorLimit',
       release: 'healthy',
       where: 'closed-port',
       outcome: 'error',
       gates: { traffic: 'error', errorRatio: 'error', latencyP99: 'error' },
-      reason: /3 consecutive measurement errors.*unreachable.*ECONNREFUSED/,
+      reason: /3 measurement errors in a row.*unreachable.*ECONNREFUSED/,
       rounds: 3,
     },
     {

@@ -13,6 +13,7 @@ import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
 import { KubeApiDouble } from '../support/kube-api-double';
 import { freePort, startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
+import { ArgoCdSync } from './argo-cd-sync';
 import { application, deployment, pod } from './cluster-objects';
 import { image, record } from './fixtures';
 
@@ -178,25 +179,64 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test('a healthy release passes verify and is promoted to staging', async () => {
-  const deployed = await release('deploy', '--env', 'dev', '--image', good, '--version', 'good');
-  expect(deployed.code).toBe(0);
-  await clusterRuns(good, 'good');
-  const started = Date.now();
-  const verified = await release('verify', '--env', 'dev', ...WINDOW);
-  const seconds = (Date.now() - started) / 1000;
-  expect({ code: verified.code, out: verified.stdout }).toMatchObject({ code: 0 });
+test('verify started while Argo CD runs a slow migration hook waits for the sync, then passes; the release is promoted', async () => {
+  // The migration (a Sync hook in wave 0) takes 8 s: all that time Argo CD shows the new revision OutOfSync with
+  // its operation Running, and the Deployment (wave 1) still runs the previous image, fully rolled out.
+  const argo = new ArgoCdSync(api, remote, 'dev', { hookMs: 8000, hookUntilReads: 3, rolloutMs: 1000 });
+  await argo.start();
+  let verified: Awaited<ReturnType<typeof release>>;
+  let seconds: number;
+  try {
+    const deployed = await release('deploy', '--env', 'dev', '--image', good, '--version', 'good');
+    expect(deployed.code).toBe(0);
+    const started = Date.now();
+    verified = await release('verify', '--env', 'dev', ...WINDOW);
+    seconds = (Date.now() - started) / 1000;
+  } finally {
+    await argo.stop();
+  }
+  const oldImageDuringHook = `runs ${releaseId(previous)} (complete)`;
+  expect(argo.states.some((s) => s.includes('operation Running') && s.endsWith(oldImageDuringHook))).toBe(true);
+  expect({ code: verified.code, out: verified.stdout, err: verified.stderr }).toMatchObject({ code: 0 });
+  expect(verified.stderr).toMatch(
+    /waiting for .*sync of [0-9a-f]{12} Running: waiting for completion of hook batch\/Job\/hello-app-migrate/,
+  );
+  expect((await remote.record('dev')).bad).toEqual([]);
   expect(verified.stdout).toMatch(/errorRatio\s+pass\s+≤ 0\.05 ratio/);
   expect(verified.stdout).toMatch(/errorRatio query: .*release="good"/);
   expect((await remote.record('dev')).lastVerified?.image).toBe(good);
   expect(await remote.message()).toMatch(
     /^release\(dev\): verify good: passed[\s\S]*gates: traffic [\d.]+ req\/s, errorRatio 0, latencyP99 [\d.]+ s/,
   );
-  process.stdout.write(`e2e: verify of a healthy release took ${seconds.toFixed(1)} s (window 8s, interval 2s)\n`);
+  process.stdout.write(
+    `e2e: verify of a healthy release during an 8 s migration hook took ${seconds.toFixed(1)} s (window 8s, interval 2s)\n`,
+  );
 
   const promoted = await release('promote', '--from', 'dev', '--to', 'staging');
   expect(promoted.code).toBe(0);
   expect((await remote.record('staging')).current).toMatchObject({ image: good, from: 'dev', action: 'promote' });
+});
+
+test("a sync that fails in its migration hook fails verify with Argo CD's message, and the old image keeps running", async () => {
+  const broken = image('broken-migration');
+  const argo = new ArgoCdSync(api, remote, 'dev', {
+    hookMs: 1000,
+    hookFailure: 'Job has reached the specified backoff limit',
+  });
+  await argo.start();
+  let verified: Awaited<ReturnType<typeof release>>;
+  try {
+    expect((await release('deploy', '--env', 'dev', '--image', broken, '--version', 'broken')).code).toBe(0);
+    verified = await release('verify', '--env', 'dev', ...WINDOW);
+  } finally {
+    await argo.stop();
+  }
+  expect(verified.code).toBe(1);
+  expect(verified.stdout).toMatch(
+    /argocd-operation: sync of [0-9a-f]{12} Failed: one or more synchronization tasks completed unsuccessfully, reason: Job has reached the specified backoff limit/,
+  );
+  expect((await remote.record('dev')).bad.map((b) => b.image)).toEqual([broken]);
+  expect(argo.states.at(-1)).toMatch(/operation Failed .* runs good \(complete\)/);
 });
 
 test('a release breaching the error-ratio threshold fails verify (exit 1) and is rolled back to the last verified release', async () => {
@@ -211,7 +251,7 @@ test('a release breaching the error-ratio threshold fails verify (exit 1) and is
   expect(result.outcome).toBe('fail');
   expect(result.detail.analysis.gates.find((g) => g.gate === 'errorRatio')?.verdict).toMatchObject({
     outcome: 'fail',
-    rule: 'failureLimit 2',
+    rule: 'consecutiveFailureLimit 2',
   });
   expect((await remote.record('dev')).bad.map((b) => b.image)).toContain(bad);
 
@@ -232,7 +272,7 @@ test('Prometheus down: verify cannot decide (exit 2) and writes nothing', async 
   const down = `http://127.0.0.1:${await freePort()}`;
   const verified = await release('verify', '--env', 'dev', '--prometheus-url', down, ...WINDOW);
   expect(verified.code).toBe(2);
-  expect(verified.stdout).toMatch(/errorLimit 3: 3 consecutive measurement errors.*unreachable/);
+  expect(verified.stdout).toMatch(/consecutiveErrorLimit 2: 3 measurement errors in a row.*unreachable/);
   expect(await remote.head()).toBe(before);
 });
 

@@ -102,6 +102,8 @@ export class KubeApiDouble {
   readonly answered: SeenRequest[] = [];
   /** When set, every request is answered with this HTTP status (e.g. 503 for an API server in trouble). */
   failWith?: number;
+  /** With failWith: only requests whose path matches fail (say, Argo CD's API group while Leases still work). */
+  failOnly?: RegExp;
   url = '';
 
   private key(prefix: string, ns: string, plural: string, name: string): string {
@@ -223,7 +225,8 @@ export class KubeApiDouble {
     res.on('finish', () =>
       this.answered.push({ method: req.method ?? '', path: url.pathname, status: res.statusCode }),
     );
-    if (this.failWith) return failure(res, this.failWith, 'ServiceUnavailable', 'the API server double is set to fail');
+    if (this.failWith && (!this.failOnly || this.failOnly.test(url.pathname)))
+      return failure(res, this.failWith, 'ServiceUnavailable', 'the API server double is set to fail');
     const m = PATH.exec(url.pathname);
     if (!m?.groups) return failure(res, 404, 'NotFound', `the double does not serve ${url.pathname}`);
     const { coreVersion, group, version, ns, plural, name, sub } = m.groups;

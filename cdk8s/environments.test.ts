@@ -1,0 +1,38 @@
+import { ENVIRONMENTS, parseEnvironment } from './environments';
+import { ruleTable } from '../test/support/rule-table';
+
+// A valid environment to break one field of at a time.
+const valid = { ...ENVIRONMENTS.dev };
+
+ruleTable<{ name: string; change: Record<string, unknown>; error: RegExp }>(
+  'settings the pods could not run with fail synth, naming the field',
+  [
+    {
+      name: 'a misspelt time zone (the service would crash-loop on it)',
+      change: { timeZone: 'Europe/Pariss' },
+      error: /environment 'dev': field 'timeZone': an IANA time zone such as UTC or Europe\/Paris/,
+    },
+    {
+      name: 'a window that is not a duration',
+      change: { slo: { ...valid.slo, window: '2x' } },
+      error: /environment 'dev': field 'slo.window': a duration such as "500ms", "30s", "5m" or "1h"/,
+    },
+    {
+      name: 'a gate policy in the old vocabulary',
+      change: {
+        slo: {
+          ...valid.slo,
+          gates: { ...valid.slo.gates, traffic: { failureLimit: 3, errorLimit: 3, noData: 'fail' } },
+        },
+      },
+      error: /field 'slo.gates.traffic': Unrecognized key: "errorLimit"/,
+    },
+  ],
+  ({ change, error }) => {
+    expect(() => parseEnvironment('dev', { ...valid, ...change })).toThrow(error);
+  },
+);
+
+test('a known time zone other than UTC is accepted', () => {
+  expect(parseEnvironment('dev', { ...valid, timeZone: 'Europe/Paris' }).timeZone).toBe('Europe/Paris');
+});
