@@ -71,8 +71,6 @@ export function guardObjects(p: GuardPlatform = GUARD_PLATFORM, source: GitopsSo
     replicas: p.replicas,
     port: p.port,
     args: [
-      `--interval=${p.intervalSeconds}s`,
-      `--failures=${p.failuresToRollback}`,
       `--lease-duration=${p.lease.durationSeconds}s`,
       `--renew-deadline=${p.lease.renewDeadlineSeconds}s`,
       `--retry-period=${p.lease.retryPeriodSeconds}s`,

@@ -10,6 +10,7 @@ import {
   type Verdict,
 } from '../../cdk8s/release-policy';
 import type { HoldCause } from './guard-decision';
+import type { ReconcileResult } from './reconcile';
 
 /** What one reconcile of the policy's environment saw, in the terms the status reports. */
 export interface Observation {
@@ -200,5 +201,40 @@ export function notReadyStatus(
     observedGeneration: generation,
     verdict: verdictOf(conditions),
     conditions: CONDITION_TYPES.flatMap((t) => conditions.filter((c) => c.type === t)),
+  };
+}
+
+/** One reconcile's result in the status's terms: each gate's last measured value against its threshold. */
+export function observationOf(r: ReconcileResult): Observation {
+  const gates = r.analysis?.gates.map((g): GateStatus => ({
+    name: g.gate,
+    value: [...g.evaluations].reverse().find((e) => e.value !== null)?.value ?? null,
+    threshold: g.threshold,
+    bound: g.bound,
+    unit: g.unit,
+    outcome: g.verdict.outcome,
+  }));
+  return {
+    verdict: r.verdict,
+    reason: r.reason,
+    ...(r.hold ? { hold: r.hold } : {}),
+    ...(r.inWindow ? { inWindow: true } : {}),
+    ...(r.image ? { image: r.image } : {}),
+    ...(r.release ? { release: r.release } : {}),
+    ...(r.since ? { since: r.since } : {}),
+    ...(r.lastVerifiedImage ? { lastVerifiedImage: r.lastVerifiedImage } : {}),
+    ...(r.failures !== undefined ? { failures: r.failures } : {}),
+    ...(gates ? { gates } : {}),
+    ...(r.rollback && r.image
+      ? {
+          rollback: {
+            image: r.image,
+            ...(r.rollbackTo ? { to: r.rollbackTo } : {}),
+            ...(r.rollback.commit ? { commit: r.rollback.commit } : {}),
+            reason: r.reason,
+            summary: r.rollback.summary,
+          },
+        }
+      : {}),
   };
 }

@@ -10,11 +10,10 @@ import * as k8s from '@kubernetes/client-node';
 import { METRICS } from '../../contract/runtime';
 import { releaseId, type ReleaseRecord } from '../../cdk8s/release-record';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
-import { KubeApiDouble } from '../support/kube-api-double';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
 import { image } from '../release/fixtures';
-import { events, kubeConfig, NAMESPACE, showLive } from './guard-harness';
+import { events, kubeConfig, NAMESPACE, policyApi, showLive, showPolicy } from './guard-harness';
 import { runGuardProcess, type GuardProcess } from './guard-process';
 
 jest.setTimeout(180_000);
@@ -33,7 +32,7 @@ const record: ReleaseRecord = {
   history: [{ at: T0, action: 'verify', image: v1, release: releaseId(v1), from: env, outcome: 'passed' }],
 };
 
-const api = new KubeApiDouble();
+const api = policyApi();
 let dir: string;
 let kubeconfig: string;
 let remote: GitopsRemote;
@@ -60,6 +59,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'guards-'));
   kubeconfig = await api.writeKubeconfig(dir);
   showLive(api, env, v2);
+  // The policy (10 s window, gates every 2 s, an evaluation every second, a rollback after 2 failed ones).
+  showPolicy(api, env);
   remote = await createGitopsRemote([record]);
   exporter = badRelease();
   await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', r));
@@ -91,16 +92,6 @@ function guard(identity: string): GuardProcess {
       remote.url,
       '--prometheus-url',
       prometheus.url,
-      '--interval',
-      '1s',
-      '--failures',
-      '2',
-      '--window',
-      '10s',
-      '--slo-interval',
-      '2s',
-      '--min-samples',
-      '3',
       '--lease-namespace',
       'hello-platform',
       '--lease-duration',

@@ -139,7 +139,8 @@ export class KubeApiDouble {
 
   /**
    * Stores objects as the API server would hold them, as if another client wrote them (watchers see the change);
-   * `plural` is derived as lowercase kind + "s" unless given. A kind with a status subresource gets a generation.
+   * `plural` is derived as lowercase kind + "s" unless given. A kind with a status subresource gets a generation, and
+   * keeps its status when the object written has none (a test may still seed one).
    */
   put(...objects: KubeObject[]): void {
     for (const o of objects) this.putAs(`${o.kind.toLowerCase()}s`, o);
@@ -150,13 +151,17 @@ export class KubeApiDouble {
     const prefix = KubeApiDouble.prefixOf(o.apiVersion);
     const key = this.key(prefix, o.metadata.namespace ?? 'default', plural, o.metadata.name);
     const existing = this.objects.get(key);
-    const generation = this.statusSubresources.has(`${prefix}|${plural}`)
+    const custom = this.statusSubresources.has(`${prefix}|${plural}`);
+    const generation = custom
       ? !existing
         ? 1
         : (existing.metadata.generation ?? 1) + (isDeepStrictEqual(specOf(existing), specOf(o)) ? 0 : 1)
       : o.metadata.generation;
+    // Another client's write of a custom resource is a spec write: it leaves the status as it was.
+    const keptStatus = custom && !('status' in o) && existing?.status !== undefined ? { status: existing.status } : {};
     const stored: KubeObject = {
       ...o,
+      ...keptStatus,
       metadata: {
         ...o.metadata,
         resourceVersion: String(++this.version),
