@@ -6,11 +6,12 @@ import { App, Chart } from 'cdk8s';
 import { APP_NAME, LABELS } from '../contract/runtime';
 import { GuardAccess } from './constructs/guard-access';
 import { GuardGitSecret } from './constructs/guard-git-secret';
+import { GuardObservability } from './constructs/guard-observability';
 import { GuardNetworkPolicy } from './constructs/guard-network-policy';
 import { GuardWorkload } from './constructs/guard-workload';
 import { ReleasePolicyCrd } from './constructs/release-policy-crd';
 import { HelloNamespace } from './constructs/namespace';
-import { ENVIRONMENT_NAMES, ENVIRONMENTS } from './environments';
+import { ENVIRONMENT_NAMES, ENVIRONMENTS, seconds } from './environments';
 import { GITOPS_SOURCE, type GitopsSource } from './gitops-source';
 import { GUARD_ENV } from '../contract/guard';
 import { GUARD_PLATFORM, type GuardPlatform } from './guard-platform';
@@ -22,6 +23,18 @@ export const GUARD_FOLDER = 'platform';
 /** The guard's `app.kubernetes.io/component` label value (its pods, objects and Argo CD Application). */
 export const GUARD_COMPONENT = 'release-guard';
 const GIT_HEADER_KEY = 'http-extraheader';
+
+/** The labels the Prometheus Operator selects by: the environments share one Prometheus, and so does the guard. */
+function monitoringSelectorLabels(): Record<string, string> {
+  const all = [
+    ...new Set(ENVIRONMENT_NAMES.map((e) => JSON.stringify(ENVIRONMENTS[e].cluster.monitoringSelectorLabels))),
+  ];
+  if (all.length !== 1)
+    throw new Error(
+      `the environments select monitoring objects by different labels (${all.join(', ')}): say which the guard uses`,
+    );
+  return JSON.parse(all[0]!) as Record<string, string>;
+}
 
 /** Everything the guard needs, wherever it lives. */
 export function guardObjects(p: GuardPlatform = GUARD_PLATFORM, source: GitopsSource = GITOPS_SOURCE): KubeObject[] {
@@ -79,6 +92,16 @@ export function guardObjects(p: GuardPlatform = GUARD_PLATFORM, source: GitopsSo
     env: { [GUARD_ENV.prometheusUrl]: p.prometheus.url, [GUARD_ENV.gitops]: p.gitopsRepository },
     gitHeader: { secretName, key: GIT_HEADER_KEY, host: new URL(p.gitopsRepository).host },
     resources: p.resources,
+  });
+  new GuardObservability(chart, 'Monitoring', {
+    name: p.name,
+    namespace: p.namespace,
+    podSelector: selector,
+    portName: 'metrics',
+    labels: { ...labels, ...monitoringSelectorLabels() },
+    windows: Object.fromEntries(ENVIRONMENT_NAMES.map((e) => [e, seconds(ENVIRONMENTS[e].slo.window)])),
+    intervalSeconds: p.intervalSeconds,
+    leaseSeconds: p.lease.durationSeconds,
   });
   return chart.toJson() as KubeObject[];
 }

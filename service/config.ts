@@ -41,10 +41,7 @@ const rules = {
     .refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value), 'must be a postgresql:// URL')
     .optional(),
   [ENV.port]: integer(0, 65535, 'must be an integer from 0 to 65535').default(HTTP_PORT),
-  [ENV.timeZone]: z
-    .string()
-    .refine(isKnownTimeZone, `must be ${TIME_ZONE_FORMAT}`)
-    .default('UTC'),
+  [ENV.timeZone]: z.string().refine(isKnownTimeZone, `must be ${TIME_ZONE_FORMAT}`).default('UTC'),
   [ENV.logLevel]: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   [ENV.release]: z
     .string()

@@ -51,6 +51,28 @@ export function alertExpression(gate: GateQuery, namespace: string): string {
   return gate.bound === 'min' ? `(${series} or on() vector(0)) < ${gate.threshold}` : `${series} > ${gate.threshold}`;
 }
 
+/** One alerting rule, in the one shape every alert of the platform has: a severity label, a summary, a description. */
+export interface AlertSpec {
+  readonly alert: string;
+  readonly expr: string;
+  /** How long the expression must hold before the alert fires (a Prometheus duration). */
+  readonly for: string;
+  readonly severity: Severity;
+  readonly labels?: Record<string, string>;
+  readonly summary: string;
+  readonly description: string;
+}
+
+export function alertRule(a: AlertSpec): Record<string, unknown> {
+  return {
+    alert: a.alert,
+    expr: a.expr,
+    for: a.for,
+    labels: { severity: a.severity, ...a.labels },
+    annotations: { summary: a.summary, description: a.description },
+  };
+}
+
 export class Observability extends Construct {
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
@@ -98,16 +120,17 @@ export class Observability extends Construct {
           },
           {
             name: 'hello-app-slo-alerts',
-            rules: gates.map((g) => ({
-              alert: SLO_ALERTS[g.gate].alert,
-              expr: alertExpression(g, props.namespace),
-              for: props.slo.window,
-              labels: { severity: SLO_ALERTS[g.gate].severity, namespace: props.namespace },
-              annotations: {
+            rules: gates.map((g) =>
+              alertRule({
+                alert: SLO_ALERTS[g.gate].alert,
+                expr: alertExpression(g, props.namespace),
+                for: props.slo.window,
+                severity: SLO_ALERTS[g.gate].severity,
+                labels: { namespace: props.namespace },
                 summary: `hello-app in ${props.namespace}: ${SLO_ALERTS[g.gate].summary}`,
                 description: `${g.gate} is {{ $value }} ${g.unit}; the SLO ${g.bound === 'min' ? 'minimum' : 'maximum'} is ${g.threshold} ${g.unit} over ${props.slo.window}.`,
-              },
-            })),
+              }),
+            ),
           },
         ],
       },

@@ -56,6 +56,16 @@ ruleTable<{ name: string; argv: string[]; env?: NodeJS.ProcessEnv; expected: Rec
       ],
       expected: { window: '10s', interval: '2s', minSamples: 3 },
     },
+    {
+      name: 'a verify window that is not a duration names the option',
+      argv: ['verify', '--env', 'dev', '--prometheus-url', 'http://prom:9090', '--window', '2x'],
+      expected: /^--window: a duration such as "500ms", "30s", "5m" or "1h"$/,
+    },
+    {
+      name: 'a verify interval longer than the window it measures is refused, naming the option',
+      argv: ['verify', '--env', 'dev', '--prometheus-url', 'http://prom:9090', '--interval', '30m'],
+      expected: /^--interval: 'interval' must not be longer than 'window' \(dev's window is \d+(ms|s|m|h)\)$/,
+    },
     { name: 'rollback needs a reason', argv: ['rollback', '--env', 'dev'], expected: /--reason/ },
     { name: 'an unknown option is refused', argv: ['status', '--force'], expected: /Unknown option '--force'/ },
     {

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { durationSchema, ENVIRONMENT_NAMES } from '../../cdk8s/environments';
+import { durationSchema, ENVIRONMENT_NAMES, ENVIRONMENTS, sloSchema } from '../../cdk8s/environments';
 import { imageSchema, versionSchema } from '../../cdk8s/release-record';
 
 export const USAGE = `usage: release <command> [options]
@@ -133,5 +133,25 @@ export function parseCommand(argv: readonly string[], environment: NodeJS.Proces
         .join('\n'),
     );
   }
+  if (result.data.command === 'verify') checkSlo(result.data);
   return result.data;
+}
+
+/** verify's window options replace parts of the environment's SLO: together they must still make a valid one. */
+function checkSlo(cmd: Extract<Command, { command: 'verify' }>): void {
+  const overrides = {
+    ...(cmd.window ? { window: cmd.window } : {}),
+    ...(cmd.interval ? { interval: cmd.interval } : {}),
+    ...(cmd.minSamples ? { minSamples: cmd.minSamples } : {}),
+  };
+  const slo = sloSchema.safeParse({ ...ENVIRONMENTS[cmd.env].slo, ...overrides });
+  if (!slo.success)
+    throw new UsageError(
+      slo.error.issues
+        .map(
+          (i) =>
+            `--${String(i.path[0] ?? 'window').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message} (${cmd.env}'s window is ${overrides.window ?? ENVIRONMENTS[cmd.env].slo.window})`,
+        )
+        .join('\n'),
+    );
 }

@@ -15,7 +15,7 @@ export interface ClusterExpectation {
   readonly application: string;
   readonly image: string;
   readonly release: string;
-  /** The commit that last changed the environment's folder. */
+  /** The commit that last changed the environment's manifests (what Argo CD syncs; the release record aside). */
   readonly revision: string;
   /** How the revision of Argo CD's current or last operation relates to it (worked out with git by the caller). */
   readonly relation: RevisionRelation;

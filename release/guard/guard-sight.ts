@@ -16,7 +16,8 @@ interface Sight {
 
 export interface Blindness {
   readonly env: EnvironmentName;
-  readonly cause: BlindCause;
+  /** Absent when no reconcile has finished at all (a stalled or very slow one). */
+  readonly cause?: BlindCause;
   readonly reason: string;
   readonly forMs: number;
 }
@@ -59,7 +60,7 @@ export class GuardSight {
       .filter(([env, s]) => now - s.lastSeen > this.limitMs(env))
       .map(([env, s]) => ({
         env,
-        cause: s.cause ?? 'exception',
+        ...(s.cause ? { cause: s.cause } : {}),
         reason: s.reason ?? 'no reconcile finished',
         forMs: now - s.lastSeen,
       }));

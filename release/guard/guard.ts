@@ -254,7 +254,7 @@ export class ReleaseGuard implements Probes {
     if (!this.elector.isLeader()) return undefined;
     const blind = this.sight.blind();
     if (!blind.length) return undefined;
-    return `cannot evaluate ${blind.map((b) => `${b.env} for ${Math.round(b.forMs / 1000)} s (${b.cause}: ${b.reason})`).join('; ')}`;
+    return `cannot evaluate ${blind.map((b) => `${b.env} for ${Math.round(b.forMs / 1000)} s (${b.cause ? `${b.cause}: ` : ''}${b.reason})`).join('; ')}`;
   }
 
   async stop(): Promise<void> {

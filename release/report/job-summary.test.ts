@@ -1,3 +1,4 @@
+import type { GatePolicy } from '../../cdk8s/environments';
 import type { ActionResult } from '../actions/action';
 import type { VerifyDetail } from '../actions/verify';
 import { actionMarkdown } from './job-summary';
@@ -6,6 +7,13 @@ import { actionText } from './text-report';
 const at = (s: number) => new Date(Date.UTC(2025, 0, 1, 10, 0, s));
 const evaluations = (values: (number | null)[], outcome: 'pass' | 'fail') =>
   values.map((value, k) => ({ at: at(k * 20), outcome, value, reason: 'r' }));
+const policy: GatePolicy = {
+  failureLimit: 2,
+  consecutiveFailureLimit: 2,
+  inconclusiveLimit: 3,
+  consecutiveErrorLimit: 2,
+  noData: 'hold',
+};
 const detail: VerifyDetail = {
   env: 'dev',
   image: 'r.example.com/hello@sha256:' + 'a'.repeat(64),
@@ -34,13 +42,7 @@ const detail: VerifyDetail = {
         threshold: 0.05,
         bound: 'max',
         unit: 'ratio',
-        policy: {
-          failureLimit: 2,
-          consecutiveFailureLimit: 2,
-          inconclusiveLimit: 3,
-          consecutiveErrorLimit: 2,
-          noData: 'hold',
-        },
+        policy,
         evaluations: evaluations([0.2, 0.3], 'fail'),
         verdict: {
           outcome: 'fail',
@@ -56,13 +58,7 @@ const detail: VerifyDetail = {
         threshold: 0.5,
         bound: 'max',
         unit: 's',
-        policy: {
-          failureLimit: 2,
-          consecutiveFailureLimit: 2,
-          inconclusiveLimit: 3,
-          consecutiveErrorLimit: 2,
-          noData: 'hold',
-        },
+        policy,
         evaluations: evaluations([0.05, null], 'pass'),
         verdict: {
           outcome: 'inconclusive',

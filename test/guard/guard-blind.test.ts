@@ -75,8 +75,10 @@ test('a guard that cannot read the cluster for longer than its window is not rea
   const blind = await waitFor(
     '/readyz to report the guard blind',
     async () => {
+      // Under load the first reconcile may still be running when the window passes: wait for the cause.
       const r = await fetch(`${base}/readyz`);
-      return r.status === 503 ? r.text() : undefined;
+      const text = await r.text();
+      return r.status === 503 && text.includes('cluster-unreadable') ? text : undefined;
     },
     { timeoutMs: 30_000, everyMs: 100 },
   );

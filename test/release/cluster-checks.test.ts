@@ -248,22 +248,17 @@ ruleTable<Row>(
   },
 );
 
-test('verify waits while Argo CD catches up and passes once it has applied the revision', async () => {
-  api.failWith = undefined;
-  api.clear();
-  api.put(
-    application(env, { revision: older, sync: 'OutOfSync' }),
-    deployment(env, { ...complete, image: image('v1') }),
-  );
+/** Waits on the double with a test clock, one second a poll; `then` replaces the objects at the second sleep. */
+function waitThrough(then: KubeObject[], onWait?: (what: string) => void) {
   let sleeps = 0;
   const clock = {
     now: () => new Date(1000 * sleeps),
     sleep: async () => {
       sleeps += 1;
-      if (sleeps === 2) api.put(application(env, healthyApp), deployment(env, complete), ...twoPods);
+      if (sleeps === 2) api.put(...then);
     },
   };
-  const report = await waitForCluster({
+  return waitForCluster({
     reader,
     target: { env, namespace, release },
     image: img,
@@ -272,7 +267,18 @@ test('verify waits while Argo CD catches up and passes once it has applied the r
     timeoutMs: 60_000,
     pollMs: 1000,
     clock,
+    ...(onWait ? { onWait } : {}),
   });
+}
+
+test('verify waits while Argo CD catches up and passes once it has applied the revision', async () => {
+  api.failWith = undefined;
+  api.clear();
+  api.put(
+    application(env, { revision: older, sync: 'OutOfSync' }),
+    deployment(env, { ...complete, image: image('v1') }),
+  );
+  const report = await waitThrough([application(env, healthyApp), deployment(env, complete), ...twoPods]);
   expect(report.outcome).toBe('pass');
   expect(report.polls).toBe(3);
   expect(report.appliedAt?.toISOString()).toBe('2025-02-01T10:00:07.000Z');
@@ -288,31 +294,11 @@ test("verify says what it waits for while this revision's sync runs, and the win
     application(env, { revision: pushed, sync: 'OutOfSync', phase: 'Running', message: hook }),
     deployment(env, { ...complete, image: image('v1') }),
   );
-  let sleeps = 0;
-  const clock = {
-    now: () => new Date(1000 * sleeps),
-    sleep: async () => {
-      sleeps += 1;
-      if (sleeps === 2)
-        api.put(
-          application(env, { revision: pushed, finishedAt: '2025-02-01T10:05:00Z' }),
-          deployment(env, complete),
-          ...twoPods,
-        );
-    },
-  };
   const told: string[] = [];
-  const report = await waitForCluster({
-    reader,
-    target: { env, namespace, release },
-    image: img,
-    revision: pushed,
-    relate,
-    timeoutMs: 60_000,
-    pollMs: 1000,
-    clock,
-    onWait: (what) => told.push(what),
-  });
+  const report = await waitThrough(
+    [application(env, { revision: pushed, finishedAt: '2025-02-01T10:05:00Z' }), deployment(env, complete), ...twoPods],
+    (what) => told.push(what),
+  );
   expect(report.outcome).toBe('pass');
   expect(report.appliedAt?.toISOString()).toBe('2025-02-01T10:05:00.000Z');
   // Said once, not once per poll, while nothing changed.

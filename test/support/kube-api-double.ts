@@ -8,7 +8,9 @@
 // custom resource. Switches make it fail like a real server can.
 // Simpler than the real API server: one global resourceVersion counter (as etcd's), no PATCH, no field or set-based
 // selectors, no admission, defaulting or schema validation, no bookmarks and no watch expiry (410 Gone never comes:
-// the whole event history is kept), and a watch stays open until the client or the double closes it.
+// the whole event history is kept), and a watch stays open until the client or the double closes it. It stores what
+// it is given; Argo CD's controller moving an Application through its states on a push is test/release/argo-cd-sync.ts,
+// whose header says where it is simpler than the real one.
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -84,6 +84,7 @@ function modelType(apiVersion: string, kind: string): ts.Type {
       ['external-secrets.io/v1', 'ExternalSecret'],
       ['monitoring.coreos.com/v1', 'ServiceMonitor'],
       ['monitoring.coreos.com/v1', 'PrometheusRule'],
+      ['monitoring.coreos.com/v1', 'PodMonitor'],
       ['argoproj.io/v1alpha1', 'AppProject'],
       ['argoproj.io/v1alpha1', 'Application'],
       ['rbac.authorization.k8s.io/v1', 'Role'],
