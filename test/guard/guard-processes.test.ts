@@ -14,15 +14,15 @@ import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
 import { image } from '../release/fixtures';
 import { events, kubeConfig, NAMESPACE, policyApi, showLive, showPolicy } from './guard-harness';
-import { runGuardProcess, type GuardProcess } from './guard-process';
+import { runGuardProcess, TEST_LEASE, testGuardArgs, type GuardProcess } from './guard-process';
 
 jest.setTimeout(180_000);
 
 const env = 'dev' as const;
 const v1 = image('v1');
 const v2 = image('v2');
-const LEASE_SECONDS = 2;
-const RETRY_MS = 200;
+const LEASE_SECONDS = TEST_LEASE.seconds;
+const RETRY_MS = TEST_LEASE.retryMs;
 const T0 = '2025-01-01T00:00:00.000Z';
 const record: ReleaseRecord = {
   environment: env,
@@ -83,28 +83,9 @@ afterAll(async () => {
 });
 
 function guard(identity: string): GuardProcess {
-  const g = runGuardProcess(
-    identity,
-    [
-      '--env',
-      env,
-      '--gitops',
-      remote.url,
-      '--prometheus-url',
-      prometheus.url,
-      '--lease-namespace',
-      'hello-platform',
-      '--lease-duration',
-      `${LEASE_SECONDS}s`,
-      '--renew-deadline',
-      '1500ms',
-      '--retry-period',
-      `${RETRY_MS}ms`,
-      '--port',
-      '0',
-    ],
-    { KUBECONFIG: kubeconfig },
-  );
+  const g = runGuardProcess(identity, testGuardArgs({ env, gitops: remote.url, prometheusUrl: prometheus.url }), {
+    KUBECONFIG: kubeconfig,
+  });
   guards.push(g);
   return g;
 }

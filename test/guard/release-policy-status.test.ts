@@ -9,33 +9,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { METRICS } from '../../contract/runtime';
 import { RELEASE_POLICY_API, type ReleasePolicy } from '../../cdk8s/release-policy';
-import { releaseId, type ReleaseRecord } from '../../cdk8s/release-record';
+import { releaseId } from '../../cdk8s/release-record';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
-import { image } from '../release/fixtures';
+import { image, record } from '../release/fixtures';
 import { NAMESPACE, policyApi, POLICY_NAME, showLive, showPolicy, storedPolicy } from './guard-harness';
-import { runGuardProcess, type GuardProcess } from './guard-process';
+import { runGuardProcess, testGuardArgs, type GuardProcess } from './guard-process';
 
 jest.setTimeout(240_000);
 
 const env = 'dev' as const;
 const v1 = image('v1');
 const v2 = image('v2');
-const T0 = '2025-01-01T00:00:00.000Z';
-const T1 = '2025-01-02T00:00:00.000Z';
-/** dev runs v2, verified after v1 was: a rollback has somewhere to go. */
-const record: ReleaseRecord = {
-  environment: env,
-  current: { image: v2, release: releaseId(v2), since: T1, from: 'build', action: 'deploy' },
-  lastVerified: { image: v2, release: releaseId(v2), verifiedAt: T1 },
-  bad: [],
-  history: [
-    { at: T0, action: 'verify', image: v1, release: releaseId(v1), from: env, outcome: 'passed' },
-    { at: T1, action: 'deploy', image: v2, release: releaseId(v2), from: 'build', outcome: 'succeeded' },
-    { at: T1, action: 'verify', image: v2, release: releaseId(v2), from: env, outcome: 'passed' },
-  ],
-};
+/** dev runs v2; v1 passed verify before it: a rollback has somewhere to go. */
+const running = record(env, v2, v1);
 
 const api = policyApi();
 let dir: string;
@@ -91,7 +79,7 @@ beforeAll(async () => {
   const kubeconfig = await api.writeKubeconfig(dir);
   showLive(api, env, v2);
   showPolicy(api, env);
-  remote = await createGitopsRemote([record]);
+  remote = await createGitopsRemote([running]);
   exporter = release();
   await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', r));
   prometheus = await startPrometheus({
@@ -120,28 +108,9 @@ beforeAll(async () => {
     const v = policy()?.status?.verdict;
     if (v && verdicts.at(-1) !== v) verdicts.push(v);
   }, 20);
-  guard = runGuardProcess(
-    'guard-a',
-    [
-      '--env',
-      env,
-      '--gitops',
-      remote.url,
-      '--prometheus-url',
-      prometheus.url,
-      '--lease-namespace',
-      'hello-platform',
-      '--lease-duration',
-      '2s',
-      '--renew-deadline',
-      '1500ms',
-      '--retry-period',
-      '200ms',
-      '--port',
-      '0',
-    ],
-    { KUBECONFIG: kubeconfig },
-  );
+  guard = runGuardProcess('guard-a', testGuardArgs({ env, gitops: remote.url, prometheusUrl: prometheus.url }), {
+    KUBECONFIG: kubeconfig,
+  });
 });
 
 afterAll(async () => {
@@ -165,7 +134,7 @@ test('a healthy release: Ready and Healthy, each gate against its threshold, for
   expect(condition('Ready')).toMatchObject({ status: 'True', reason: 'Reconciling', observedGeneration: 1 });
   expect(condition('Healthy')).toMatchObject({ status: 'True', reason: 'EvaluationPassed' });
   expect(s.live).toMatchObject({ image: v2, release: releaseId(v2) });
-  expect(s.lastVerifiedImage).toBe(v2);
+  expect(s.lastVerifiedImage).toBe(v1);
   const errorRatio = s.lastEvaluation!.gates.find((g) => g.name === 'errorRatio')!;
   expect(errorRatio).toMatchObject({ threshold: 0.05, bound: 'max', outcome: 'pass', value: 0 });
   expect(verdicts[0]).toBe('Healthy');
