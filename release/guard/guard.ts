@@ -19,6 +19,8 @@ import type { Probes } from './guard-server';
 export interface PolicySource {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** True once the environment's namespace was listed: before that, no policy means nothing yet. */
+  hasSynced(env: EnvironmentName): boolean;
   policies(env: EnvironmentName): readonly ReleasePolicy[];
 }
 
@@ -162,6 +164,8 @@ export class ReleaseGuard implements Probes {
     this.lastTick.set(env, Date.now());
     // Followers evaluate nothing: every verdict may lead to a write, and only the leader writes.
     if (!this.elector.isLeader()) return;
+    // Not listed yet (or the list keeps failing, which the informer logs and the sight reports): nothing to say.
+    if (!this.source.hasSynced(env)) return;
     const { metrics } = this.deps;
     const { active, refused } = this.choose(env);
     try {

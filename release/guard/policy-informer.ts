@@ -30,22 +30,23 @@ export class PolicyInformers {
     const api = kc.makeApiClient(k8s.CustomObjectsApi);
     const { group, version, plural } = RELEASE_POLICY_API;
     for (const [env, namespace] of options.namespaces) {
-      const list = async () =>
-        (await api.listNamespacedCustomObject({
+      // Synced means: the last list succeeded and no error came since (a relist that finds nothing new calls no handler).
+      const list = async () => {
+        const listed = (await api.listNamespacedCustomObject({
           group,
           version,
           namespace,
           plural,
         })) as k8s.KubernetesListObject<PolicyObject>;
+        this.synced.add(env);
+        return listed;
+      };
       const informer = k8s.makeInformer<PolicyObject>(
         kc,
         `/apis/${group}/${version}/namespaces/${namespace}/${plural}`,
         list,
       );
-      const changed = () => {
-        this.synced.add(env);
-        options.onChange(env);
-      };
+      const changed = () => options.onChange(env);
       informer.on('add', changed);
       informer.on('update', changed);
       informer.on('delete', changed);
@@ -54,17 +55,18 @@ export class PolicyInformers {
         options.onError(
           `watching ReleasePolicies in ${namespace} failed: ${(err as Error)?.message?.split('\n')[0] ?? String(err)}; restarting`,
         );
-        this.restart(informer);
+        this.restart(env, informer);
       });
       this.informers.set(env, informer);
     }
   }
 
-  private restart(informer: k8s.Informer<PolicyObject>): void {
+  private restart(env: EnvironmentName, informer: k8s.Informer<PolicyObject>): void {
     if (this.stopped) return;
     const timer = setTimeout(() => {
       this.restarts.delete(timer);
-      if (!this.stopped) informer.start().catch(() => this.restart(informer));
+      if (this.stopped) return;
+      informer.start().catch(() => this.restart(env, informer));
     }, this.options.restartDelayMs ?? 5000);
     this.restarts.add(timer);
   }
@@ -75,10 +77,9 @@ export class PolicyInformers {
       [...this.informers].map(async ([env, informer]) => {
         try {
           await informer.start();
-          this.synced.add(env);
         } catch (e) {
           this.options.onError(`listing ReleasePolicies for ${env} failed: ${(e as Error).message.split('\n')[0]}`);
-          this.restart(informer);
+          this.restart(env, informer);
         }
       }),
     );
