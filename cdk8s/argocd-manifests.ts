@@ -1,12 +1,14 @@
 // The Argo CD objects (argocd/), from the gitops source, the environments' settings and the guard's platform: the
-// AppProject, one Application per environment and one for the release guard's platform folder, and the guard's
-// access in Argo CD's own namespace, which no Application may deploy.
+// AppProject, one Application per environment and one for the release guard's platform folder, the guard's
+// access in Argo CD's own namespace, which no Application may deploy, and the ReleasePolicy health check's key of
+// argocd-cm.
 import { App, Chart } from 'cdk8s';
 import { APP_NAME, LABELS } from '../contract/runtime';
+import { argocdHealthConfig } from './argocd-health';
 import { ENVIRONMENT_NAMES, ENVIRONMENTS } from './environments';
 import { ArgoCdApps, type ArgoCdTarget } from './constructs/argo-cd-apps';
 import { GITOPS_SOURCE, type GitopsSource } from './gitops-source';
-import { GUARD_COMPONENT, GUARD_FOLDER, guardArgoCdObjects } from './guard-manifests';
+import { GUARD_COMPONENT, GUARD_FOLDER, guardArgoCdObjects, guardPlatformObjects } from './guard-manifests';
 import { GUARD_PLATFORM, type GuardPlatform } from './guard-platform';
 import { manifestFiles, type FileSet, type KubeObject } from './manifest-files';
 import { applicationName, MANAGED_BY, platformApplicationName, projectName } from './names';
@@ -22,6 +24,16 @@ function guardServer(): string {
   return servers[0]!;
 }
 
+/** The cluster-scoped kinds Argo CD syncs: each environment's Namespace, and whatever the platform folder defines. */
+function clusterResources(guard: GuardPlatform, source: GitopsSource): { group: string; kind: string }[] {
+  const kinds = new Map([['/Namespace', { group: '', kind: 'Namespace' }]]);
+  for (const o of guardPlatformObjects(guard, source).filter((o) => o.metadata.namespace === undefined)) {
+    const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '';
+    kinds.set(`${group}/${o.kind}`, { group, kind: o.kind });
+  }
+  return [...kinds.values()];
+}
+
 export function argocdObjects(
   source: GitopsSource = GITOPS_SOURCE,
   guard: GuardPlatform = GUARD_PLATFORM,
@@ -34,6 +46,7 @@ export function argocdObjects(
     repoURL: source.repoURL,
     targetRevision: source.targetRevision,
     labels: { [LABELS.partOf]: APP_NAME, [LABELS.managedBy]: MANAGED_BY },
+    clusterResources: clusterResources(guard, source),
     targets: [
       ...ENVIRONMENT_NAMES.map((name): ArgoCdTarget => ({
         application: applicationName(name),
@@ -51,7 +64,7 @@ export function argocdObjects(
       },
     ],
   });
-  return [...(chart.toJson() as KubeObject[]), ...guardArgoCdObjects(guard, source)];
+  return [...(chart.toJson() as KubeObject[]), ...guardArgoCdObjects(guard, source), argocdHealthConfig(source)];
 }
 
 export function argocdFiles(source: GitopsSource = GITOPS_SOURCE): FileSet {

@@ -4,6 +4,7 @@ import { App } from 'cdk8s';
 import type { Environment } from './environments';
 import { HelloEnvironment, type RunningRelease } from './hello-environment';
 import { manifestFiles, type FileSet, type KubeObject } from './manifest-files';
+import { releasePolicyObjects } from './release-policy-manifests';
 import { parseImage, type ReleaseRecord } from './release-record';
 
 /** What the record says runs, checked against the environment: pinned, and from the environment's repository. */
@@ -33,6 +34,7 @@ export function environmentObjects(env: Environment, running: RunningRelease): K
   return chart.toJson() as KubeObject[];
 }
 
+/** gitops/<env>/: the workload (what the Helm chart also holds) and the release guard's ReleasePolicy for it. */
 export function environmentFiles(env: Environment, running: RunningRelease): FileSet {
-  return manifestFiles(environmentObjects(env, running));
+  return manifestFiles([...environmentObjects(env, running), ...releasePolicyObjects(env)]);
 }

@@ -36,27 +36,38 @@ export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
 /**
  * How a gate counts its measurements, with Argo Rollouts' field names and meanings (an AnalysisTemplate metric's
  * `failureLimit`, `inconclusiveLimit`, `consecutiveErrorLimit`, same defaults), plus `consecutiveFailureLimit`
- * (argo-rollouts#4792). docs/operations.md maps each field to the AnalysisTemplate.
+ * (argo-rollouts#4792). docs/operations.md maps each field to the AnalysisTemplate. Shared with the ReleasePolicy
+ * CRD (release-policy.ts), so the settings and the policy the guard reads count alike.
  */
+export const gateCountingShape = {
+  /** Failed measurements allowed in total: the gate fails when failures exceed it. @default 0 */
+  failureLimit: z.number().int().min(0).max(100).default(0),
+  /** Failed measurements in a row that fail the gate at once, before the total is spent. @default no streak rule */
+  consecutiveFailureLimit: z.number().int().min(1).max(100).optional(),
+  /** Measurements without data allowed in total when no data holds: beyond it the gate is inconclusive. @default 0 */
+  inconclusiveLimit: z.number().int().min(0).max(100).default(0),
+  /** Measurement errors (Prometheus unreachable, timing out, answering an error) allowed in a row: beyond it the gate
+   * cannot decide. @default 4 */
+  consecutiveErrorLimit: z.number().int().min(0).max(100).default(4),
+};
+
+/** A streak longer than the total would already have exceeded it: the one rule between the counting fields. */
+export const streakWithinTotal = {
+  check: (p: { failureLimit: number; consecutiveFailureLimit?: number | undefined }) =>
+    p.consecutiveFailureLimit === undefined || p.consecutiveFailureLimit <= p.failureLimit,
+  message:
+    "'consecutiveFailureLimit' must not exceed 'failureLimit': a longer streak would already have exceeded the total; raise 'failureLimit' or lower the streak",
+  path: ['consecutiveFailureLimit'],
+};
+
 export const gatePolicySchema = z
   .strictObject({
-    /** Failed measurements allowed in total: the gate fails when failures exceed it. @default 0 */
-    failureLimit: z.number().int().min(0).max(100).default(0),
-    /** Failed measurements in a row that fail the gate at once, before the total is spent. @default no streak rule */
-    consecutiveFailureLimit: z.number().int().min(1).max(100).optional(),
-    /** Measurements without data allowed in total when no data holds: beyond it the gate is inconclusive. @default 0 */
-    inconclusiveLimit: z.number().int().min(0).max(100).default(0),
-    /** Measurement errors (Prometheus unreachable, timing out, answering an error) allowed in a row: beyond it the gate
-     * cannot decide. @default 4 */
-    consecutiveErrorLimit: z.number().int().min(0).max(100).default(4),
+    ...gateCountingShape,
     /** What a measurement without data means: a failed measurement, or an inconclusive one. */
     noData: z.enum(NO_DATA_POLICIES),
   })
-  .refine((p) => p.consecutiveFailureLimit === undefined || p.consecutiveFailureLimit <= p.failureLimit, {
-    message:
-      "'consecutiveFailureLimit' must not exceed 'failureLimit': a longer streak would already have exceeded the total; raise 'failureLimit' or lower the streak",
-    path: ['consecutiveFailureLimit'],
-  });
+  .refine(streakWithinTotal.check, { message: streakWithinTotal.message, path: streakWithinTotal.path });
+
 /** A gate's counting rules as the aggregator reads them (defaults applied). */
 export type GatePolicy = z.output<typeof gatePolicySchema>;
 

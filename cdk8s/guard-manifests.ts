@@ -1,6 +1,6 @@
-// The release guard's platform namespace (gitops/platform/): Namespace, ServiceAccount and Roles, NetworkPolicies,
-// git credentials and the Deployment, all from cdk8s/guard-platform.ts and the environments' settings. Its access in
-// Argo CD's own namespace (read Applications, write Events on them) goes to argocd/ instead, applied with the
+// The release guard's platform namespace (gitops/platform/): the ReleasePolicy CRD, Namespace, ServiceAccount and
+// Roles, NetworkPolicies, git credentials and the Deployment, all from cdk8s/guard-platform.ts and the environments'
+// settings. Its access in Argo CD's own namespace (read Applications, write Events on them) goes to argocd/ instead, applied with the
 // AppProject: an Application allowed to deploy into Argo CD's namespace could rewrite Argo CD itself.
 import { App, Chart } from 'cdk8s';
 import { APP_NAME, LABELS } from '../contract/runtime';
@@ -9,6 +9,7 @@ import { GuardGitSecret } from './constructs/guard-git-secret';
 import { GuardObservability } from './constructs/guard-observability';
 import { GuardNetworkPolicy } from './constructs/guard-network-policy';
 import { GuardWorkload } from './constructs/guard-workload';
+import { ReleasePolicyCrd } from './constructs/release-policy-crd';
 import { HelloNamespace } from './constructs/namespace';
 import { ENVIRONMENT_NAMES, ENVIRONMENTS, seconds } from './environments';
 import { GITOPS_SOURCE, type GitopsSource } from './gitops-source';
@@ -42,6 +43,8 @@ export function guardObjects(p: GuardPlatform = GUARD_PLATFORM, source: GitopsSo
   const selector = { [LABELS.name]: p.name, [LABELS.component]: GUARD_COMPONENT };
   const labels = { ...selector, [LABELS.partOf]: APP_NAME, [LABELS.managedBy]: MANAGED_BY };
   new HelloNamespace(chart, 'Namespace', { name: p.namespace, labels });
+  // The guard's own API: the environments' Applications sync ReleasePolicies, the guard reconciles them.
+  new ReleasePolicyCrd(chart, 'ReleasePolicyCrd', { labels });
   const access = new GuardAccess(chart, 'Access', {
     name: p.name,
     namespace: p.namespace,
@@ -81,8 +84,6 @@ export function guardObjects(p: GuardPlatform = GUARD_PLATFORM, source: GitopsSo
     replicas: p.replicas,
     port: p.port,
     args: [
-      `--interval=${p.intervalSeconds}s`,
-      `--failures=${p.failuresToRollback}`,
       `--lease-duration=${p.lease.durationSeconds}s`,
       `--renew-deadline=${p.lease.renewDeadlineSeconds}s`,
       `--retry-period=${p.lease.retryPeriodSeconds}s`,

@@ -41,7 +41,9 @@ export const guardPlatformSchema = z.strictObject({
   replicas: z.number().int().min(2).max(5),
   /** Port of /metrics, /healthz and /readyz. */
   port: z.number().int().min(1024).max(65535),
+  /** Each ReleasePolicy's evaluation interval (spec.interval), as synthesized. */
   intervalSeconds: z.number().int().min(5),
+  /** Each ReleasePolicy's failed evaluations in a row before a rollback (spec.rollback.afterFailedEvaluations). */
   failuresToRollback: z.number().int().min(1).max(20),
   lease: z.strictObject({
     durationSeconds: z.number().int().min(5),

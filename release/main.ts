@@ -12,6 +12,7 @@ import { verify } from './actions/verify';
 import { durationMs } from '../contract/duration';
 import { GUARD_COMMAND, parseCommand, UsageError, USAGE, type Command } from './cli/args';
 import { KubernetesClusterReader, loadKubeConfig } from './cluster/cluster-reader';
+import { kubernetesPolicyLookup } from './cluster/policy-reader';
 import { cdk8sSynth } from './default-synth';
 import { exitCode } from './gates/outcomes';
 import { PrometheusProvider } from './gates/prometheus-provider';
@@ -38,7 +39,7 @@ function run(cmd: Exclude<Command, { command: 'help' }>): Promise<ActionResult> 
     case 'rollback':
       return rollback(ctx, { env: cmd.env, reason: cmd.reason, ...(cmd.to ? { to: cmd.to } : {}) });
     case 'status':
-      return status(ctx);
+      return status(ctx, kubernetesPolicyLookup(loadKubeConfig()));
     case 'verify':
       return verify(ctx, {
         env: cmd.env,

@@ -32,6 +32,8 @@ export interface ArgoCdAppsProps {
   readonly retryBackoff?: string;
   /** @default '3m' */
   readonly retryMaxDuration?: string;
+  /** The cluster-scoped kinds the targets may hold (everything else must be namespaced). @default Namespace only */
+  readonly clusterResources?: readonly { readonly group: string; readonly kind: string }[];
 }
 
 export class ArgoCdApps extends Construct {
@@ -60,8 +62,8 @@ export class ArgoCdApps extends Construct {
         description: 'Hello App: one Application per environment and one for the release guard, synced from gitops/',
         sourceRepos: [props.repoURL],
         destinations: props.targets.map((t) => ({ server: t.server, namespace: t.namespace })),
-        // The only cluster-scoped object the environments hold is their Namespace.
-        clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
+        // Exactly the cluster-scoped kinds the targets hold: their Namespaces, and the CRD the platform defines.
+        clusterResourceWhitelist: props.clusterResources ?? [{ group: '', kind: 'Namespace' }],
         orphanedResources: { warn: true },
       },
     });

@@ -1,8 +1,10 @@
 // The guard's identity and least-privilege access: a ServiceAccount (API token mounted, IRSA for its git secret)
-// and namespaced Roles only: read Applications and create Events where Argo CD keeps them, read Deployments and
-// pods and create Events in each environment's namespace, and manage its one Lease in its own namespace.
+// and namespaced Roles only: read Applications where Argo CD keeps them, read Deployments, pods and ReleasePolicies,
+// write ReleasePolicy status and create Events in each environment's namespace, and manage its one Lease in its own
+// namespace.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
+import { RELEASE_POLICY_API } from '../release-policy';
 
 export interface GuardAccessProps {
   readonly name: string;
@@ -54,15 +56,20 @@ export class GuardAccess extends Construct {
       });
     };
     const events: k8s.PolicyRule = { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] };
-    role('ArgoCd', props.argocdNamespace, [
-      { apiGroups: ['argoproj.io'], resources: ['applications'], verbs: READ },
-      events,
-    ]);
+    // Read only: its Events go on the ReleasePolicies, in the environments' namespaces.
+    role('ArgoCd', props.argocdNamespace, [{ apiGroups: ['argoproj.io'], resources: ['applications'], verbs: READ }]);
     props.environmentNamespaces.forEach((ns, k) =>
       role(`Env${k}`, ns, [
         { apiGroups: ['apps'], resources: ['deployments'], verbs: READ },
         // The cluster reader counts restarts of the release's pods.
         { apiGroups: [''], resources: ['pods'], verbs: READ },
+        // Its policy: it reads the spec and writes only the status subresource, never the spec.
+        { apiGroups: [RELEASE_POLICY_API.group], resources: [RELEASE_POLICY_API.plural], verbs: READ },
+        {
+          apiGroups: [RELEASE_POLICY_API.group],
+          resources: [`${RELEASE_POLICY_API.plural}/status`],
+          verbs: ['update', 'patch'],
+        },
         events,
       ]),
     );

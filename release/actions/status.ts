@@ -1,6 +1,7 @@
-// `status`: each environment's image, since when, from where, its last verdict and its last verified image.
-// Reads only; writes nothing.
-import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../cdk8s/environments';
+// `status`: each environment's image, since when, from where, its last verdict and its last verified image; beside
+// it, when a cluster answers, what the release guard wrote in the environment's ReleasePolicy. Reads only.
+import { ENVIRONMENT_NAMES, ENVIRONMENTS, type EnvironmentName } from '../../cdk8s/environments';
+import type { PolicyLookup, PolicyView } from '../cluster/policy-reader';
 import { openWorkspace } from '../steps/open-workspace';
 import { readRecord } from '../steps/read-record';
 import { runAction, type ActionResult, type ReleaseContext } from './action';
@@ -20,14 +21,23 @@ export interface EnvironmentStatus {
   };
   readonly lastVerified?: { readonly image: string; readonly release: string; readonly at: string };
   readonly bad: number;
+  /** The environment's ReleasePolicy as the cluster shows it; absent when no cluster was asked. */
+  readonly policy?: PolicyView;
 }
 
-export function status(ctx: Pick<ReleaseContext, 'gitops' | 'branch'>): Promise<ActionResult<EnvironmentStatus[]>> {
+export function status(
+  ctx: Pick<ReleaseContext, 'gitops' | 'branch'>,
+  policies?: PolicyLookup,
+): Promise<ActionResult<EnvironmentStatus[]>> {
   return runAction<EnvironmentStatus[]>('status', async (run, onExit) => {
     const workspace = await run.do(openWorkspace, { gitops: ctx.gitops, branch: ctx.branch, readOnly: true });
     onExit(() => workspace.dispose());
     const rows: EnvironmentStatus[] = [];
-    for (const env of ENVIRONMENT_NAMES) {
+    // Asked for all environments at once: an unreachable cluster costs one timeout, not three.
+    const views = policies
+      ? await Promise.all(ENVIRONMENT_NAMES.map((env) => policies(env, ENVIRONMENTS[env].namespace)))
+      : undefined;
+    for (const [k, env] of ENVIRONMENT_NAMES.entries()) {
       const r = await run.do(readRecord, { workspace, env });
       const verdict = [...r.history].reverse().find((h) => h.action === 'verify');
       rows.push({
@@ -61,6 +71,7 @@ export function status(ctx: Pick<ReleaseContext, 'gitops' | 'branch'>): Promise<
             }
           : {}),
         bad: r.bad.length,
+        ...(views ? { policy: views[k]! } : {}),
       });
     }
     return { summary: `${rows.length} environments`, detail: rows };

@@ -5,6 +5,7 @@ import { LABELS } from '../../contract/runtime';
 import type { EnvironmentName } from '../../cdk8s/environments';
 import { applicationName, COMPONENTS, selectorLabels, workloadName } from '../../cdk8s/names';
 import { GITOPS_SOURCE } from '../../cdk8s/gitops-source';
+import { RELEASE_POLICY_API } from '../../cdk8s/release-policy';
 import type { ApplicationState, ClusterState, DeploymentState, PodState } from './cluster-state';
 
 export interface ClusterTarget {
@@ -41,10 +42,17 @@ async function orAbsent<T>(read: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
+interface Health {
+  status?: string;
+  message?: string;
+}
+
 interface ArgoApplication {
   status?: {
     sync?: { status?: string; revision?: string };
-    health?: { status?: string; message?: string };
+    health?: Health;
+    /** Each managed resource with its own health, as Argo CD lists them. */
+    resources?: { group?: string; kind?: string; name?: string; health?: Health }[];
     operationState?: {
       phase?: string;
       message?: string;
@@ -56,14 +64,39 @@ interface ArgoApplication {
   };
 }
 
+/** Argo CD's health statuses, least to most severe (gitops-engine's order): an Application shows its worst resource's. */
+const HEALTH_ORDER = ['Healthy', 'Suspended', 'Progressing', 'Missing', 'Degraded', 'Unknown'];
+
+/**
+ * The Application's health without the release guard's ReleasePolicy. Its health is the guard's verdict on the
+ * release it last judged (Progressing through a new release's analysis window, Degraded after a rollback): counting it
+ * would make `verify` wait on the guard, or fail a new release for its predecessor's rollback.
+ */
+function releaseHealth(s: NonNullable<ArgoApplication['status']>): Health | undefined {
+  const guard = (r: { group?: string }) => r.group === RELEASE_POLICY_API.group;
+  const resources = s.resources ?? [];
+  if (!resources.some((r) => guard(r) && r.health?.status && r.health.status !== 'Healthy')) return s.health;
+  const rank = (h?: string) => (h === undefined ? -1 : HEALTH_ORDER.indexOf(h));
+  const worst = resources
+    .filter((r) => !guard(r) && r.health?.status)
+    .reduce<(typeof resources)[number] | undefined>(
+      (w, r) => (rank(r.health?.status) > rank(w?.health?.status) ? r : w),
+      undefined,
+    );
+  if (!worst) return { status: 'Healthy' };
+  const message = worst.health?.message ? `${worst.kind} ${worst.name}: ${worst.health.message}` : undefined;
+  return { status: worst.health!.status, ...(message ? { message } : {}) };
+}
+
 function applicationState(app: ArgoApplication): ApplicationState {
   const s = app.status ?? {};
   const op = s.operationState;
+  const health = releaseHealth(s);
   return {
     syncStatus: s.sync?.status,
     syncRevision: s.sync?.revision,
-    healthStatus: s.health?.status,
-    healthMessage: s.health?.message,
+    healthStatus: health?.status,
+    healthMessage: health?.message,
     ...(op
       ? {
           operation: {

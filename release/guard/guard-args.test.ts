@@ -21,7 +21,7 @@ ruleTable<{
     { name: '-h asks for the usage', argv: ['-h'], expected: { help: true } },
     {
       name: '--help needs none of the required settings',
-      argv: ['--interval', 'soon', '--help'],
+      argv: ['--lease-duration', 'soon', '--help'],
       env: {},
       expected: { help: true },
     },
@@ -32,8 +32,8 @@ ruleTable<{
         prometheusUrl: 'http://prometheus:9090',
         port: GUARD_PLATFORM.port,
         settings: expect.objectContaining({
-          failuresToRollback: GUARD_PLATFORM.failuresToRollback,
-          intervalMs: GUARD_PLATFORM.intervalSeconds * 1000,
+          environments: ['dev', 'staging', 'prod'],
+          lease: expect.objectContaining({ leaseDurationSeconds: GUARD_PLATFORM.lease.durationSeconds }) as unknown,
         }) as unknown,
       },
     },
@@ -45,19 +45,15 @@ ruleTable<{
     },
     {
       name: 'a bad duration names its option',
-      argv: ['--interval', 'soon'],
-      expected: /--interval: 'soon' is not a duration/,
+      argv: ['--retry-period', '2x'],
+      expected: /^--retry-period: '2x' is not a duration such as "500ms", "30s", "5m" or "1h"$/,
     },
     {
-      name: 'a window that is not a duration is refused at start, naming the flag',
-      argv: ['--window', '2x'],
-      expected: /^--window: '2x' is not a duration such as "500ms", "30s", "5m" or "1h"$/,
+      name: 'the policy is no flag: the interval, the rollback count and the SLO live in the ReleasePolicy',
+      argv: ['--interval', '30s'],
+      expected: /^unknown option '--interval'$/,
     },
-    {
-      name: 'an SLO interval longer than the window is refused, naming the flag and the environment',
-      argv: ['--env', 'dev', '--slo-interval', '5m'],
-      expected: /^--slo-interval: 'interval' must not be longer than 'window' \(in dev\)$/,
-    },
+    { name: 'nor is the window', argv: ['--window', '2m'], expected: /^unknown option '--window'$/ },
     {
       name: 'the metrics server listens on every interface by default (the kubelet and Prometheus reach the pod IP)',
       argv: [],
@@ -88,15 +84,7 @@ test('every default the usage states is the default the guard applies', () => {
     ([, flag, value]) => [flag!, value!],
   );
   expect(stated.map(([flag]) => flag)).toEqual(
-    expect.arrayContaining([
-      'interval',
-      'failures',
-      'lease-duration',
-      'renew-deadline',
-      'retry-period',
-      'port',
-      'metrics-address',
-    ]),
+    expect.arrayContaining(['lease-duration', 'renew-deadline', 'retry-period', 'port', 'metrics-address']),
   );
   const defaults = parseGuardCommand(['--identity', 'x'], env);
   for (const [flag, value] of stated)

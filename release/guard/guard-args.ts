@@ -4,11 +4,11 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ENVIRONMENT_NAMES, ENVIRONMENTS, sloSchema, type EnvironmentName } from '../../cdk8s/environments';
+import { ENVIRONMENT_NAMES } from '../../cdk8s/environments';
 import { GUARD_PLATFORM } from '../../cdk8s/guard-platform';
 import { durationMs } from '../../contract/duration';
 import { GUARD_ENV } from '../../contract/guard';
-import { guardSettingsSchema, guardSlo, type GuardSettings } from './guard-settings';
+import { guardSettingsSchema, type GuardSettings } from './guard-settings';
 
 /** Where /metrics, /healthz and /readyz listen unless told otherwise: every interface, as the kubelet's probes and
  * Prometheus reach the pod by its IP. */
@@ -16,13 +16,12 @@ export const DEFAULT_METRICS_ADDRESS = '0.0.0.0';
 
 const p = GUARD_PLATFORM;
 export const GUARD_USAGE = `usage: release guard --gitops <path|url> --prometheus-url <url> [options]
-  re-checks each environment's live release against its SLO with verify's gates; after --failures failed
-  evaluations in a row, commits a rollback to the last verified image. Only the Lease holder acts.
+  reconciles each watched environment's ReleasePolicy: re-checks the live release against the policy's gates
+  every spec.interval, writes what it saw to the policy's status, and after spec.rollback.afterFailedEvaluations
+  failed evaluations in a row commits a rollback to the last verified image. Only the Lease holder acts.
+  The policy (thresholds, window, counting rules, interval, suspend) lives in the ReleasePolicy, not in flags.
   --help, -h                  this text
-  --env ${ENVIRONMENT_NAMES.join(',')}      environments to watch (default: all)
-  --interval ${p.intervalSeconds}s              time between evaluations of one environment
-  --failures ${p.failuresToRollback}               consecutive failed evaluations that make a rollback
-  --window <d> --slo-interval <d> --min-samples <n>   replace parts of every environment's SLO (default: its own)
+  --env ${ENVIRONMENT_NAMES.join(',')}      environments whose namespaces to watch for ReleasePolicies (default: all)
   --lease-namespace ${p.namespace} --lease-name ${p.name} --identity <pod name>
   --lease-duration ${p.lease.durationSeconds}s --renew-deadline ${p.lease.renewDeadlineSeconds}s --retry-period ${p.lease.retryPeriodSeconds}s
   --port ${p.port} (0: any free port) --metrics-address ${DEFAULT_METRICS_ADDRESS} (127.0.0.1: this host only)
@@ -45,11 +44,6 @@ export interface GuardCommand {
 
 const OPTIONS = [
   'env',
-  'interval',
-  'failures',
-  'window',
-  'slo-interval',
-  'min-samples',
   'lease-namespace',
   'lease-name',
   'identity',
@@ -72,14 +66,6 @@ const PARSE_OPTIONS = {
 /** The flag behind each validated field, so an error names what the person typed. */
 const FLAG_OF: Readonly<Record<string, Option>> = {
   environments: 'env',
-  intervalMs: 'interval',
-  failuresToRollback: 'failures',
-  'slo.window': 'window',
-  'slo.interval': 'slo-interval',
-  'slo.minSamples': 'min-samples',
-  window: 'window',
-  interval: 'slo-interval',
-  minSamples: 'min-samples',
   'lease.namespace': 'lease-namespace',
   'lease.name': 'lease-name',
   'lease.identity': 'identity',
@@ -126,21 +112,10 @@ export function parseGuardCommand(argv: readonly string[], env: NodeJS.ProcessEn
       throw invalid(k, e);
     }
   };
-  /** A duration kept as text (it goes into PromQL), checked by the same parser. */
-  const duration = (k: Option) => (s(k) === undefined ? undefined : (ms(k, 0), s(k)));
   const num = (k: Option, fallback: number) => (s(k) === undefined ? fallback : Number(s(k)));
   const leaseMs = ms('lease-duration', p.lease.durationSeconds * 1000);
-  const window = duration('window');
-  const sloInterval = duration('slo-interval');
   const candidate = {
     environments: (s('env') ?? ENVIRONMENT_NAMES.join(',')).split(',').map((e) => e.trim()),
-    intervalMs: ms('interval', p.intervalSeconds * 1000),
-    failuresToRollback: num('failures', p.failuresToRollback),
-    slo: {
-      ...(window ? { window } : {}),
-      ...(sloInterval ? { interval: sloInterval } : {}),
-      ...(s('min-samples') ? { minSamples: Number(s('min-samples')) } : {}),
-    },
     lease: {
       namespace: s('lease-namespace') ?? env[GUARD_ENV.podNamespace] ?? p.namespace,
       name: s('lease-name') ?? p.name,
@@ -164,18 +139,7 @@ export function parseGuardCommand(argv: readonly string[], env: NodeJS.ProcessEn
       port: num('port', p.port),
       metricsAddress: s('metrics-address') ?? DEFAULT_METRICS_ADDRESS,
     });
-  // The overrides must make a valid SLO for every environment watched (an interval longer than the window would not).
-  const slos = settings.success
-    ? settings.data.environments.flatMap((e: EnvironmentName) => {
-        const r = sloSchema.safeParse(guardSlo(ENVIRONMENTS[e].slo, settings.data.slo));
-        return r.success ? [] : r.error.issues.map((i) => ({ ...i, message: `${i.message} (in ${e})` }));
-      })
-    : [];
-  const issues = [
-    ...(settings.success ? [] : settings.error.issues),
-    ...(rest.success ? [] : rest.error.issues),
-    ...slos,
-  ];
+  const issues = [...(settings.success ? [] : settings.error.issues), ...(rest.success ? [] : rest.error.issues)];
   if (issues.length || !settings.success || !rest.success)
     throw new Error(issues.map((i) => `${flagOf(i.path)}: ${i.message}`).join('\n'));
   return { settings: settings.data, ...rest.data, ...(s('branch') ? { branch: s('branch')! } : {}) };

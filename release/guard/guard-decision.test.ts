@@ -16,14 +16,16 @@ import {
   type Judgement,
   type Streak,
 } from './guard-decision';
-import { guardSlo } from './guard-settings';
+import { parseReleasePolicySpec } from '../../cdk8s/release-policy';
+import { releasePolicySpec } from '../../cdk8s/release-policy-manifests';
+import { policySlo } from './guard-settings';
 
 const v1 = image('v1');
 const v2 = image('v2');
 
 // dev's SLO as the guard judges it: six measurements (2m window, every 20s), traffic fails after 3 in a row, the
 // error ratio and latency after 2, 3 passes needed.
-const slo = guardSlo(ENVIRONMENTS.dev.slo);
+const slo = policySlo(ENVIRONMENTS.dev.slo, parseReleasePolicySpec(releasePolicySpec(ENVIRONMENTS.dev), 'dev'));
 const scope = { namespace: ENVIRONMENTS.dev.namespace, release: 'v2' };
 const frozenAt = (ms: number): Clock => {
   let now = ms;

@@ -1,10 +1,9 @@
-// Kubernetes Events (events.k8s.io/v1) on an environment's Argo CD Application, one for each verdict and action
-// the guard takes, so `kubectl describe application` and the Argo CD UI show why a release was held or rolled back.
-// A failed Event write is logged and swallowed: reporting must never stop a decision.
+// Kubernetes Events (events.k8s.io/v1) on an environment's ReleasePolicy, one for each verdict and action the guard
+// takes, so `kubectl describe releasepolicy` and the resource's view in Argo CD show why a release was held or rolled
+// back. A failed Event write is logged and swallowed: reporting must never stop a decision.
 import * as k8s from '@kubernetes/client-node';
-import { applicationName } from '../../cdk8s/names';
 import type { EnvironmentName } from '../../cdk8s/environments';
-import { GITOPS_SOURCE } from '../../cdk8s/gitops-source';
+import { RELEASE_POLICY_API, RELEASE_POLICY_API_VERSION } from '../../cdk8s/release-policy';
 
 /** The controller name Events carry (reportingController), also the guard's field manager and actor prefix. */
 export const GUARD_CONTROLLER = 'hello-app.dev/release-guard';
@@ -18,8 +17,16 @@ export const EVENT_REASONS = [
 ] as const;
 export type EventReason = (typeof EVENT_REASONS)[number];
 
+/** The ReleasePolicy an Event is about. */
+export interface PolicyRef {
+  readonly name: string;
+  readonly namespace: string;
+  readonly uid?: string;
+}
+
 export interface GuardEvent {
   readonly env: EnvironmentName;
+  readonly policy: PolicyRef;
   readonly reason: EventReason;
   readonly type: 'Normal' | 'Warning';
   /** The verb: what the guard did ('Evaluate' or 'Rollback'). */
@@ -46,18 +53,17 @@ export class KubernetesEventSink implements EventSink {
     /** This replica's identity (reportingInstance). */
     private readonly instance: string,
     private readonly onError: (message: string) => void = () => undefined,
-    private readonly argocdNamespace: string = GITOPS_SOURCE.argocdNamespace,
   ) {}
 
   async emit(e: GuardEvent): Promise<void> {
     const now = Date.now();
-    const app = applicationName(e.env);
+    const { name: policy, namespace } = e.policy;
     // Named like client-go's recorder: the object's name and a unique suffix.
-    const name = `${app}.${now.toString(16)}${(++this.sequence).toString(16).padStart(4, '0')}`;
+    const name = `${policy}.${now.toString(16)}${(++this.sequence).toString(16).padStart(4, '0')}`;
     const body: k8s.EventsV1Event = {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
-      metadata: { name, namespace: this.argocdNamespace },
+      metadata: { name, namespace },
       eventTime: new k8s.V1MicroTime(now),
       reportingController: GUARD_CONTROLLER,
       reportingInstance: this.instance,
@@ -66,17 +72,18 @@ export class KubernetesEventSink implements EventSink {
       type: e.type,
       note: e.note.length > NOTE_LIMIT ? `${e.note.slice(0, NOTE_LIMIT - 1)}…` : e.note,
       regarding: {
-        apiVersion: 'argoproj.io/v1alpha1',
-        kind: 'Application',
-        name: app,
-        namespace: this.argocdNamespace,
+        apiVersion: RELEASE_POLICY_API_VERSION,
+        kind: RELEASE_POLICY_API.kind,
+        name: policy,
+        namespace,
+        ...(e.policy.uid ? { uid: e.policy.uid } : {}),
       },
     };
     try {
-      await this.api.createNamespacedEvent({ namespace: this.argocdNamespace, body });
+      await this.api.createNamespacedEvent({ namespace, body });
     } catch (err) {
       this.onError(
-        `recording Event ${e.reason} on Application ${app} failed: ${(err as Error).message.split('\n')[0]}`,
+        `recording Event ${e.reason} on ReleasePolicy ${namespace}/${policy} failed: ${(err as Error).message.split('\n')[0]}`,
       );
     }
   }

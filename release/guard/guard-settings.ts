@@ -1,7 +1,9 @@
-// The guard's settings: which environments it watches, how often, how many failed evaluations in a row make a
-// rollback, and its Lease. Validated once (zod, unknown keys rejected) so a bad value stops the process at start.
+// The guard's process settings — which environments' namespaces it watches and its Lease — and the SLO it judges
+// with, from the ReleasePolicy (thresholds, window, counting rules). Settings are validated once (zod, unknown keys
+// rejected) so a bad value stops the process at start.
 import { z } from 'zod';
-import { durationSchema, ENVIRONMENT_NAMES, type GateName, type Slo } from '../../cdk8s/environments';
+import { ENVIRONMENT_NAMES, type GateName, type Slo } from '../../cdk8s/environments';
+import type { ReleasePolicySpec } from '../../cdk8s/release-policy';
 
 export const leaseSettingsSchema = z
   .strictObject({
@@ -27,31 +29,31 @@ export const leaseSettingsSchema = z
 export type LeaseSettings = z.infer<typeof leaseSettingsSchema>;
 
 export const guardSettingsSchema = z.strictObject({
+  /** The environments whose namespaces this guard watches for ReleasePolicies (its RBAC reaches those). */
   environments: z.array(z.enum(ENVIRONMENT_NAMES)).min(1),
-  /** Time between two evaluations of one environment. */
-  intervalMs: z.number().int().min(100),
-  /** Consecutive failed evaluations of the same release that make a rollback. */
-  failuresToRollback: z.number().int().min(1).max(20),
-  /** Replaces parts of each environment's SLO (tests shorten the window). */
-  slo: z
-    .strictObject({
-      window: durationSchema.optional(),
-      interval: durationSchema.optional(),
-      minSamples: z.number().int().min(1).optional(),
-    })
-    .default({}),
   lease: leaseSettingsSchema,
 });
 export type GuardSettings = z.infer<typeof guardSettingsSchema>;
 
 /**
- * The SLO the guard judges with: the environment's own, with "no data" holding on every gate. At verify time no
- * data may fail a new release; for a release already live, missing data says something about Prometheus or the
- * scrape, not about the release, and the guard never acts on that.
+ * The SLO the guard judges with: the environment's, with the thresholds, window and counting rules its ReleasePolicy
+ * declares, and "no data" holding on every gate. At verify time no data may fail a new release; for a release already
+ * live, missing data says something about Prometheus or the scrape, not about the release, and the guard never acts
+ * on that.
  */
-export function guardSlo(slo: Slo, overrides: Partial<Pick<Slo, 'window' | 'interval' | 'minSamples'>> = {}): Slo {
-  const gates = Object.fromEntries(
-    Object.entries(slo.gates).map(([g, p]) => [g, { ...p, noData: 'hold' as const }]),
-  ) as Record<GateName, Slo['gates'][GateName]>;
-  return { ...slo, ...overrides, gates };
+export function policySlo(slo: Slo, policy: ReleasePolicySpec): Slo {
+  const gate = (g: GateName) => {
+    const { threshold: _threshold, ...counting } = policy.gates[g];
+    return { ...counting, noData: 'hold' as const };
+  };
+  return {
+    ...slo,
+    minRequestsPerSecond: policy.gates.traffic.threshold,
+    maxErrorRatio: policy.gates.errorRatio.threshold,
+    maxP99LatencySeconds: policy.gates.latencyP99.threshold,
+    window: policy.analysis.window,
+    interval: policy.analysis.interval,
+    minSamples: policy.analysis.minSamples,
+    gates: { traffic: gate('traffic'), errorRatio: gate('errorRatio'), latencyP99: gate('latencyP99') },
+  };
 }

@@ -4,6 +4,7 @@
 // and hands its Lease back before exiting.
 import * as k8s from '@kubernetes/client-node';
 import pino from 'pino';
+import { ENVIRONMENTS } from '../../cdk8s/environments';
 import { KubernetesClusterReader, loadKubeConfig } from '../cluster/cluster-reader';
 import { cdk8sSynth } from '../default-synth';
 import { PrometheusProvider } from '../gates/prometheus-provider';
@@ -12,6 +13,8 @@ import { ReleaseGuard } from './guard';
 import { GUARD_USAGE, parseGuardCommand, type GuardInvocation } from './guard-args';
 import { GUARD_CONTROLLER, KubernetesEventSink } from './guard-events';
 import { GuardMetrics } from './guard-metrics';
+import { PolicyInformers } from './policy-informer';
+import { PolicyStatusWriter } from './policy-status-writer';
 import { startGuardServer } from './guard-server';
 
 export async function runGuard(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -37,8 +40,11 @@ export async function runGuard(argv: readonly string[], env: NodeJS.ProcessEnv =
   });
   const kc = loadKubeConfig();
   const metrics = new GuardMetrics();
+  const namespaces = new Map(cmd.settings.environments.map((e) => [e, ENVIRONMENTS[e].namespace] as const));
   const guard = new ReleaseGuard({
     settings: cmd.settings,
+    policies: (onChange) => new PolicyInformers(kc, { namespaces, onChange, onError: (m) => log.warn({}, m) }),
+    statusWriter: new PolicyStatusWriter(kc.makeApiClient(k8s.CustomObjectsApi), GUARD_CONTROLLER),
     leases: kc.makeApiClient(k8s.CoordinationV1Api),
     events: new KubernetesEventSink(kc.makeApiClient(k8s.EventsV1Api), identity, (m) => log.warn({}, m)),
     reader: new KubernetesClusterReader(kc),
@@ -58,8 +64,6 @@ export async function runGuard(argv: readonly string[], env: NodeJS.ProcessEnv =
       port: server.port,
       metricsAddress: cmd.metricsAddress,
       environments: cmd.settings.environments,
-      intervalMs: cmd.settings.intervalMs,
-      failuresToRollback: cmd.settings.failuresToRollback,
       lease: cmd.settings.lease,
     },
     'release guard started',

@@ -12,7 +12,8 @@ import type { EvidenceRules } from '../gates/evaluator';
 import type { MetricsProvider } from '../gates/prometheus-provider';
 import { readRecord } from '../gitops/record-store';
 import { Workspace } from '../gitops/workspace';
-import type { EventReason, EventSink } from './guard-events';
+import type { ReleasePolicySpec } from '../../cdk8s/release-policy';
+import type { EventReason, EventSink, PolicyRef } from './guard-events';
 import {
   judge,
   liveRelease,
@@ -25,7 +26,7 @@ import {
   type Streak,
 } from './guard-decision';
 import type { GuardMetrics } from './guard-metrics';
-import { guardSlo, type GuardSettings } from './guard-settings';
+import { policySlo } from './guard-settings';
 
 /** The structured log the guard writes (pino's shape). */
 export interface GuardLog {
@@ -44,7 +45,6 @@ export interface ReconcileDeps {
   readonly log: GuardLog;
   /** Asked again right before every write. */
   readonly isLeader: () => boolean;
-  readonly settings: Pick<GuardSettings, 'failuresToRollback' | 'slo'>;
   readonly evidence?: Partial<EvidenceRules>;
   /** @default 1000 */
   readonly ingestDelayMs?: number;
@@ -64,6 +64,20 @@ export interface ReconcileResult {
   readonly failures?: number;
   readonly analysis?: AnalysisReport;
   readonly rollback?: ActionResult;
+  /** The verified image the rollback restored (or would have). */
+  readonly rollbackTo?: string;
+  /** When the release went live. */
+  readonly since?: Date;
+  /** True when the release is live but still inside its analysis window. */
+  readonly inWindow?: boolean;
+  /** The newest image that passed `release verify` in the environment. */
+  readonly lastVerifiedImage?: string;
+}
+
+/** The ReleasePolicy an evaluation follows: its spec and the object Events are recorded on. */
+export interface ActivePolicy {
+  readonly spec: ReleasePolicySpec;
+  readonly ref: PolicyRef;
 }
 
 const EVENT_OF: Record<Exclude<GuardVerdict, 'skipped'>, { reason: EventReason; type: 'Normal' | 'Warning' }> = {
@@ -98,8 +112,8 @@ export class EnvironmentReconciler {
     private readonly deps: ReconcileDeps,
   ) {}
 
-  async reconcile(): Promise<ReconcileResult> {
-    const result = await this.evaluate();
+  async reconcile(policy: ActivePolicy): Promise<ReconcileResult> {
+    const result = await this.evaluate(policy);
     const clock = this.deps.clock ?? systemClock;
     this.deps.metrics.evaluated(this.env, result.verdict, clock.now(), result.hold);
     const fields = {
@@ -116,11 +130,11 @@ export class EnvironmentReconciler {
       (result.verdict !== 'held' || (result.hold !== undefined && NORMAL_HOLDS.has(result.hold)));
     if (!expected) this.deps.log.warn(fields, 'release evaluated');
     else this.deps.log.info(fields, 'release evaluated');
-    if (result.verdict !== 'skipped') await this.report(result);
+    if (result.verdict !== 'skipped') await this.report(result, policy.ref);
     return result;
   }
 
-  private async evaluate(): Promise<ReconcileResult> {
+  private async evaluate(policy: ActivePolicy): Promise<ReconcileResult> {
     const { deps, env } = this;
     const settings = environment(env);
     const clock = deps.clock ?? systemClock;
@@ -138,7 +152,12 @@ export class EnvironmentReconciler {
     }
     const current = record.current;
     if (!current) return { env, verdict: 'skipped', reason: `nothing is deployed in ${env}` };
-    const base = { env, image: current.image, release: current.release };
+    const base = {
+      env,
+      image: current.image,
+      release: current.release,
+      ...(record.lastVerified ? { lastVerifiedImage: record.lastVerified.image } : {}),
+    };
     const read = await deps.reader.read({ env, namespace: settings.namespace, release: current.release });
     if (read.kind === 'error')
       return {
@@ -151,11 +170,14 @@ export class EnvironmentReconciler {
       };
     const live = liveRelease(record, read.state);
     if (live.kind === 'wait') return { ...base, verdict: 'skipped', reason: live.reason };
-    const slo = guardSlo(settings.slo, deps.settings.slo);
+    const slo = policySlo(settings.slo, policy.spec);
+    const limit = policy.spec.rollback.afterFailedEvaluations;
     const ageMs = clock.now().getTime() - live.since.getTime();
     if (ageMs < seconds(slo.window) * 1000) {
       return {
         ...base,
+        since: live.since,
+        inWindow: true,
         verdict: 'skipped',
         reason: `live for ${Math.round(ageMs / 1000)} s, less than the ${slo.window} analysis window: verify judges it first`,
       };
@@ -172,10 +194,11 @@ export class EnvironmentReconciler {
     });
     // The guard's policy over the gates' verdicts: a quiet period or missing evidence holds, only a measured breach counts.
     const judgement = judge(analysis);
-    const step = nextStreak(this.streak, current.image, judgement.verdict, deps.settings.failuresToRollback);
+    const step = nextStreak(this.streak, current.image, judgement.verdict, limit);
     this.streak = step.streak;
     const judged = {
       ...base,
+      since: live.since,
       verdict: step.verdict,
       ...(judgement.verdict === 'held' ? { hold: judgement.hold } : {}),
       ...(judgement.verdict === 'held' && judgement.hold === 'metrics-error' ? { blind: 'prometheus' as const } : {}),
@@ -184,19 +207,31 @@ export class EnvironmentReconciler {
     };
     const reason =
       step.verdict === 'breach'
-        ? `failed evaluation ${step.streak.failures} of ${deps.settings.failuresToRollback}: ${judgement.reason}`
+        ? `failed evaluation ${step.streak.failures} of ${limit}: ${judgement.reason}`
         : judgement.reason;
     if (!step.rollback) return { ...judged, reason };
     if (!deps.isLeader()) return { ...judged, reason: `${reason}; not the leader any more, nothing written` };
-    return { ...judged, reason, rollback: await this.rollBack(record, analysis, judgement) };
+    const to = rollbackTarget(record);
+    return {
+      ...judged,
+      reason,
+      rollback: await this.rollBack(record, analysis, judgement, limit, to, policy),
+      ...(to ? { rollbackTo: to } : {}),
+    };
   }
 
   /** The release tool's own rollback: re-reads the record and writes only if the environment still runs the image. */
-  private async rollBack(record: ReleaseRecord, analysis: AnalysisReport, judgement: Judgement): Promise<ActionResult> {
+  private async rollBack(
+    record: ReleaseRecord,
+    analysis: AnalysisReport,
+    judgement: Judgement,
+    limit: number,
+    to: string | undefined,
+    policy: ActivePolicy,
+  ): Promise<ActionResult> {
     const { deps, env } = this;
     const image = record.current!.image;
-    const to = rollbackTarget(record);
-    const why = `release guard: ${deps.settings.failuresToRollback} consecutive failed evaluations of ${record.current!.release}; last: ${judgement.reason}`;
+    const why = `release guard: ${limit} consecutive failed evaluations of ${record.current!.release}; last: ${judgement.reason}`;
     const result: ActionResult = to
       ? await rollback(deps.release, {
           env,
@@ -222,12 +257,20 @@ export class EnvironmentReconciler {
         result.commit
           ? {
               env,
+              policy: policy.ref,
               reason: 'RollbackCommitted',
               type: 'Warning',
               action: 'Rollback',
               note: `${result.summary} (commit ${result.commit}); ${image} marked bad. ${why}`,
             }
-          : { env, reason: 'RollbackNotDone', type: 'Warning', action: 'Rollback', note: `${result.summary}. ${why}` },
+          : {
+              env,
+              policy: policy.ref,
+              reason: 'RollbackNotDone',
+              type: 'Warning',
+              action: 'Rollback',
+              note: `${result.summary}. ${why}`,
+            },
       );
     }
     return result;
@@ -237,7 +280,7 @@ export class EnvironmentReconciler {
     return this.streak?.image === image ? this.streak.failures : 0;
   }
 
-  private async report(r: ReconcileResult): Promise<void> {
+  private async report(r: ReconcileResult, policy: PolicyRef): Promise<void> {
     const key = `${r.verdict}|${r.hold ?? ''}|${r.image ?? ''}`;
     // A breach is reported every time (each is a step towards a rollback); a steady verdict once.
     if (key === this.reported && r.verdict !== 'breach') return;
@@ -246,6 +289,6 @@ export class EnvironmentReconciler {
     const e = EVENT_OF[r.verdict as Exclude<GuardVerdict, 'skipped'>];
     const type = r.hold && NORMAL_HOLDS.has(r.hold) ? 'Normal' : e.type;
     const note = `${r.release ?? ''}: ${r.hold ? `held (${r.hold}): ` : ''}${r.reason}`;
-    await this.deps.events.emit({ env: this.env, reason: e.reason, type, action: 'Evaluate', note });
+    await this.deps.events.emit({ env: this.env, policy, reason: e.reason, type, action: 'Evaluate', note });
   }
 }

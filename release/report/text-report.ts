@@ -4,6 +4,7 @@
 import { printableLine } from '../../contract/printable-text';
 import type { ActionResult } from '../actions/action';
 import type { EnvironmentStatus } from '../actions/status';
+import type { PolicyView } from '../cluster/policy-reader';
 import type { VerifyDetail } from '../actions/verify';
 import { formatNumber } from '../gates/evaluator';
 import { exitCode } from '../gates/outcomes';
@@ -66,9 +67,21 @@ export function verifyText(detail: VerifyDetail): string {
   return out.join('\n');
 }
 
+/** The guard's word on an environment: its ReleasePolicy's verdict and when it last evaluated. */
+function guardCell(p: PolicyView | undefined): string {
+  if (!p) return '–';
+  if (p.state === 'absent') return 'no ReleasePolicy';
+  if (p.state === 'unreachable') return 'cluster unreachable';
+  const verdict = p.suspended ? 'Suspended' : (p.status?.verdict ?? 'not evaluated yet');
+  const stale =
+    p.generation !== undefined && (p.status?.observedGeneration ?? 0) < p.generation ? ' (spec not observed yet)' : '';
+  const at = p.status?.lastEvaluation ? ` ${p.status.lastEvaluation.release} ${p.status.lastEvaluation.time}` : '';
+  return `${verdict}${at}${stale}`;
+}
+
 export function statusText(rows: readonly EnvironmentStatus[]): string {
-  return table(
-    ['ENV', 'RELEASE', 'SINCE', 'FROM', 'LAST VERDICT', 'LAST VERIFIED', 'IMAGE'],
+  const out = table(
+    ['ENV', 'RELEASE', 'SINCE', 'FROM', 'LAST VERDICT', 'LAST VERIFIED', 'GUARD (ReleasePolicy)', 'IMAGE'],
     rows.map((r) => [
       r.env,
       r.release ?? '–',
@@ -76,9 +89,14 @@ export function statusText(rows: readonly EnvironmentStatus[]): string {
       r.from ? `${r.action} from ${r.from}` : '–',
       r.lastVerdict ? `${r.lastVerdict.outcome} ${r.lastVerdict.release} ${r.lastVerdict.at}` : '–',
       r.lastVerified ? `${r.lastVerified.release} ${r.lastVerified.at}` : '–',
+      guardCell(r.policy),
       r.image ?? '–',
     ]),
   );
+  const unreachable = rows.map((r) => r.policy).find((p) => p?.state === 'unreachable');
+  return unreachable?.state === 'unreachable'
+    ? `${out}\ncluster: ${unreachable.error} (the git record above is complete; the guard's view is not)`
+    : out;
 }
 
 export function actionText(result: ActionResult): string {

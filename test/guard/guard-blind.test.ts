@@ -5,13 +5,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
-import { KubeApiDouble } from '../support/kube-api-double';
 import { waitFor } from '../support/wait-for';
-import { runGuardProcess, type GuardProcess } from './guard-process';
+import { policyApi, showPolicy } from './guard-harness';
+import { runGuardProcess, testGuardArgs, type GuardProcess } from './guard-process';
 
 jest.setTimeout(120_000);
 
-const api = new KubeApiDouble();
+const api = policyApi();
 let dir: string;
 let remote: GitopsRemote;
 let guard: GuardProcess | undefined;
@@ -37,31 +37,12 @@ test('a guard that cannot read the cluster for longer than its window is not rea
   // Argo CD's Applications answer 503; the Lease API works, so the guard leads and tries.
   api.failWith = 503;
   api.failOnly = /argoproj\.io/;
+  // dev's policy: an evaluation every 300 ms over a 2 s window.
+  showPolicy(api, 'dev', { interval: '300ms', analysis: { window: '2s', interval: '1s', minSamples: 2 } });
   guard = runGuardProcess(
     'guard-blind',
     [
-      '--env',
-      'dev',
-      '--gitops',
-      remote.url,
-      '--prometheus-url',
-      'http://127.0.0.1:9',
-      '--interval',
-      '300ms',
-      '--window',
-      '2s',
-      '--slo-interval',
-      '1s',
-      '--lease-namespace',
-      'hello-platform',
-      '--lease-duration',
-      '2s',
-      '--renew-deadline',
-      '1500ms',
-      '--retry-period',
-      '200ms',
-      '--port',
-      '0',
+      ...testGuardArgs({ env: 'dev', gitops: remote.url, prometheusUrl: 'http://127.0.0.1:9' }),
       '--metrics-address',
       '127.0.0.1',
     ],

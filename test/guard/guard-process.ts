@@ -64,3 +64,15 @@ export function runGuardProcess(identity: string, args: string[], env: Record<st
     },
   };
 }
+
+/** Lease timings of a test guard: a 2 s lease, given up after 1.5 s without renewal, tried every 200 ms. */
+export const TEST_LEASE = { seconds: 2, renewDeadline: '1500ms', retryMs: 200 } as const;
+
+/** The command line of a test guard: one environment, the gitops remote, Prometheus, the test Lease, any free port. */
+export function testGuardArgs(o: { env: string; gitops: string; prometheusUrl: string }): string[] {
+  return [
+    ...['--env', o.env, '--gitops', o.gitops, '--prometheus-url', o.prometheusUrl],
+    ...['--lease-namespace', 'hello-platform', '--lease-duration', `${TEST_LEASE.seconds}s`],
+    ...['--renew-deadline', TEST_LEASE.renewDeadline, '--retry-period', `${TEST_LEASE.retryMs}ms`, '--port', '0'],
+  ];
+}

@@ -10,20 +10,19 @@ import * as k8s from '@kubernetes/client-node';
 import { METRICS } from '../../contract/runtime';
 import { releaseId, type ReleaseRecord } from '../../cdk8s/release-record';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
-import { KubeApiDouble } from '../support/kube-api-double';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
 import { image } from '../release/fixtures';
-import { events, kubeConfig, NAMESPACE, showLive } from './guard-harness';
-import { runGuardProcess, type GuardProcess } from './guard-process';
+import { events, kubeConfig, NAMESPACE, policyApi, showLive, showPolicy } from './guard-harness';
+import { runGuardProcess, TEST_LEASE, testGuardArgs, type GuardProcess } from './guard-process';
 
 jest.setTimeout(180_000);
 
 const env = 'dev' as const;
 const v1 = image('v1');
 const v2 = image('v2');
-const LEASE_SECONDS = 2;
-const RETRY_MS = 200;
+const LEASE_SECONDS = TEST_LEASE.seconds;
+const RETRY_MS = TEST_LEASE.retryMs;
 const T0 = '2025-01-01T00:00:00.000Z';
 const record: ReleaseRecord = {
   environment: env,
@@ -33,7 +32,7 @@ const record: ReleaseRecord = {
   history: [{ at: T0, action: 'verify', image: v1, release: releaseId(v1), from: env, outcome: 'passed' }],
 };
 
-const api = new KubeApiDouble();
+const api = policyApi();
 let dir: string;
 let kubeconfig: string;
 let remote: GitopsRemote;
@@ -60,6 +59,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'guards-'));
   kubeconfig = await api.writeKubeconfig(dir);
   showLive(api, env, v2);
+  // The policy (10 s window, gates every 2 s, an evaluation every second, a rollback after 2 failed ones).
+  showPolicy(api, env);
   remote = await createGitopsRemote([record]);
   exporter = badRelease();
   await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', r));
@@ -82,38 +83,9 @@ afterAll(async () => {
 });
 
 function guard(identity: string): GuardProcess {
-  const g = runGuardProcess(
-    identity,
-    [
-      '--env',
-      env,
-      '--gitops',
-      remote.url,
-      '--prometheus-url',
-      prometheus.url,
-      '--interval',
-      '1s',
-      '--failures',
-      '2',
-      '--window',
-      '10s',
-      '--slo-interval',
-      '2s',
-      '--min-samples',
-      '3',
-      '--lease-namespace',
-      'hello-platform',
-      '--lease-duration',
-      `${LEASE_SECONDS}s`,
-      '--renew-deadline',
-      '1500ms',
-      '--retry-period',
-      `${RETRY_MS}ms`,
-      '--port',
-      '0',
-    ],
-    { KUBECONFIG: kubeconfig },
-  );
+  const g = runGuardProcess(identity, testGuardArgs({ env, gitops: remote.url, prometheusUrl: prometheus.url }), {
+    KUBECONFIG: kubeconfig,
+  });
   guards.push(g);
   return g;
 }

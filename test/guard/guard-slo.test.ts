@@ -13,11 +13,20 @@ import { TcpProxy } from '../database/tcp-proxy';
 import { runService, type ServiceProcess } from '../process/service-process';
 import { ADMIN_URL, createTestDatabase, type TestDatabase } from '../support/database';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
-import { KubeApiDouble } from '../support/kube-api-double';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
 import { image } from '../release/fixtures';
-import { events, kubeConfig, NAMESPACE, reconciler, showLive, startGuard } from './guard-harness';
+import {
+  events,
+  kubeConfig,
+  NAMESPACE,
+  policyApi,
+  reconciler,
+  showLive,
+  showPolicy,
+  startGuard,
+  testPolicy,
+} from './guard-harness';
 
 jest.setTimeout(180_000);
 
@@ -56,7 +65,7 @@ const verifiedV2: ReleaseRecord = {
   ],
 };
 
-const api = new KubeApiDouble();
+const api = policyApi();
 let kc: k8s.KubeConfig;
 let dir: string;
 let db: TestDatabase;
@@ -141,6 +150,7 @@ describe('a release that passed verify, watched by the guard', () => {
     remote = await createGitopsRemote([verifiedV2]);
     api.clear();
     showLive(api, env, v2);
+    showPolicy(api, env);
   });
   afterAll(async () => {
     await guard?.guard.stop();
@@ -166,7 +176,7 @@ describe('a release that passed verify, watched by the guard', () => {
       action: 'Evaluate',
       reportingController: 'hello-app.dev/release-guard',
       reportingInstance: 'guard-test',
-      regarding: { kind: 'Application', name: 'hello-app-dev', namespace: 'argocd' },
+      regarding: { kind: 'ReleasePolicy', name: 'hello-app', namespace: 'hello-dev' },
     });
     expect(await guard.metrics.registry.getSingleMetricAsString('release_guard_leader')).toMatch(
       /release_guard_leader 1/,
@@ -250,6 +260,7 @@ describe('uncertainty never writes', () => {
     remote = await createGitopsRemote([verifiedV2]);
     api.clear();
     showLive(api, env, v2);
+    showPolicy(api, env);
     empty = await startPrometheus();
   });
   afterAll(async () => {
@@ -268,7 +279,7 @@ describe('uncertainty never writes', () => {
     const before = await remote.head();
     const { reconciler: r } = reconciler({ kc, gitops: remote.url, prometheusUrl: url() }, env);
     for (let i = 0; i < 3; i++) {
-      const result = await r.reconcile();
+      const result = await r.reconcile(testPolicy(env));
       expect(result.verdict).toBe('held');
       expect(result.reason).toMatch(why);
       expect(result.rollback).toBeUndefined();
@@ -282,7 +293,7 @@ describe('uncertainty never writes', () => {
     const { reconciler: r } = reconciler({ kc, gitops: remote.url, prometheusUrl: prometheus.url }, env);
     api.failWith = 503;
     try {
-      const result = await r.reconcile();
+      const result = await r.reconcile(testPolicy(env));
       expect(result).toMatchObject({ verdict: 'held' });
       expect(result.reason).toMatch(/Kubernetes API read failed \(HTTP 503\)/);
     } finally {

@@ -8,10 +8,11 @@ import type { ClusterState } from '../../release/cluster/cluster-state';
 import { cdk8sSynth } from '../../release/default-synth';
 import type { GuardEvent } from '../../release/guard/guard-events';
 import { GuardMetrics } from '../../release/guard/guard-metrics';
-import { guardSlo } from '../../release/guard/guard-settings';
+import { policySlo } from '../../release/guard/guard-settings';
 import { EnvironmentReconciler, type ReconcileResult } from '../../release/guard/reconcile';
 import { image, record } from '../release/fixtures';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
+import { testPolicy } from './guard-harness';
 import { scriptedProvider, type GateScript } from './scripted-metrics';
 
 jest.setTimeout(60_000);
@@ -19,8 +20,8 @@ jest.setTimeout(60_000);
 const env = 'dev' as const;
 const v1 = image('v1');
 const v2 = image('v2');
-const SLO_OVERRIDES = { window: '10s', interval: '2s', minSamples: 3 };
-const slo = guardSlo(ENVIRONMENTS[env].slo, SLO_OVERRIDES);
+const policy = testPolicy(env);
+const slo = policySlo(ENVIRONMENTS[env].slo, policy.spec);
 const scope = { namespace: ENVIRONMENTS[env].namespace, release: releaseId(v2) };
 
 /** dev runs v2 (verified an hour after v1); Argo CD applied it long before the analysis window. */
@@ -81,7 +82,6 @@ function guardOver(remote: GitopsRemote, script: GateScript) {
     metrics,
     log: { info: quiet, warn: quiet, error: quiet },
     isLeader: () => true,
-    settings: { failuresToRollback: 2, slo: SLO_OVERRIDES },
     ingestDelayMs: 0,
   });
   return { reconciler, events, metrics };
@@ -99,7 +99,7 @@ test('a quiet night (traffic below the minimum) is held at every evaluation and 
   const before = await remote.head();
   const { reconciler, events, metrics } = guardOver(remote, { traffic: 'f', errorRatio: 'p', latencyP99: 'p' });
   const results: ReconcileResult[] = [];
-  for (let i = 0; i < 4; i++) results.push(await reconciler.reconcile());
+  for (let i = 0; i < 4; i++) results.push(await reconciler.reconcile(policy));
 
   expect(results.map((r) => [r.verdict, r.hold, r.failures])).toEqual(
     Array.from({ length: 4 }, () => ['held', 'low-traffic', 0]),
@@ -114,6 +114,7 @@ test('a quiet night (traffic below the minimum) is held at every evaluation and 
   expect(events).toEqual([
     {
       env,
+      policy: policy.ref,
       reason: 'ReleaseHeld',
       type: 'Normal',
       action: 'Evaluate',
@@ -129,9 +130,9 @@ test('a quiet night (traffic below the minimum) is held at every evaluation and 
 
 test('the same release with enough traffic and a failing error ratio is rolled back on the second breach', async () => {
   const { reconciler, events } = guardOver(remote, { traffic: 'p', errorRatio: 'f', latencyP99: 'p' });
-  const first = await reconciler.reconcile();
+  const first = await reconciler.reconcile(policy);
   expect([first.verdict, first.failures, first.rollback]).toEqual(['breach', 1, undefined]);
-  const second = await reconciler.reconcile();
+  const second = await reconciler.reconcile(policy);
   expect(second).toMatchObject({ verdict: 'breach', failures: 2, rollback: { outcome: 'pass' } });
   expect(second.reason).toMatch(/failed evaluation 2 of 2: errorRatio: 2 failed measurements in a row/);
   expect(await remote.message()).toMatch(

@@ -40,8 +40,16 @@ test('everything lives in the platform namespace, which enforces Pod Security re
   const ns = ofKind('Namespace')[0]!;
   expect(ns.metadata.name).toBe(p.namespace);
   expect(ns.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  // Cluster-scoped: the Namespace and the ReleasePolicy CRD only.
+  expect(objects.filter((o) => o.metadata.namespace === undefined).map((o) => o.kind)).toEqual([
+    'CustomResourceDefinition',
+    'Namespace',
+  ]);
   const elsewhere = objects.filter(
-    (o) => o.kind !== 'Namespace' && !['Role', 'RoleBinding'].includes(o.kind) && o.metadata.namespace !== p.namespace,
+    (o) =>
+      o.metadata.namespace !== undefined &&
+      !['Role', 'RoleBinding'].includes(o.kind) &&
+      o.metadata.namespace !== p.namespace,
   );
   expect(elsewhere.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
 });
@@ -71,7 +79,7 @@ test('the Deployment runs two replicas hardened like the service, probing /healt
   expect(header.valueFrom.secretKeyRef.name).toBe(ofKind('ExternalSecret')[0]!.spec.target.name);
 });
 
-test('RBAC is namespaced and least-privilege: read Applications and Deployments, create Events, one Lease', () => {
+test('RBAC is namespaced and least-privilege: read Applications, Deployments and ReleasePolicies, write only ReleasePolicy status, create Events, one Lease', () => {
   expect(objects.filter((o) => o.kind.startsWith('Cluster'))).toEqual([]);
   const roles = [...ofKind('Role'), ...inArgoCd.filter((o) => o.kind === 'Role')];
   const byNs = Object.fromEntries(roles.map((r) => [r.metadata.namespace!, r.rules!]));
@@ -85,8 +93,14 @@ test('RBAC is namespaced and least-privilege: read Applications and Deployments,
   expect(verbs('argocd', 'argoproj.io', 'applications')).toEqual(['get', 'list', 'watch']);
   for (const env of ENVIRONMENT_NAMES) {
     const ns = ENVIRONMENTS[env].namespace;
-    expect(verbs(ns, 'apps', 'deployments')).toEqual(['get', 'list', 'watch']);
-    expect(verbs(ns, 'events.k8s.io', 'events')).toEqual(['create', 'patch']);
+    // Exactly these rules in each environment: the ReleasePolicy's spec is read, only its status is written.
+    expect(byNs[ns]).toEqual([
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['release.hello-app.dev'], resources: ['releasepolicies'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['release.hello-app.dev'], resources: ['releasepolicies/status'], verbs: ['update', 'patch'] },
+      { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+    ]);
   }
   const lease = byNs[p.namespace]!;
   expect(lease.find((r) => r.verbs.includes('update'))).toMatchObject({

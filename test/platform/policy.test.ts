@@ -524,7 +524,11 @@ describe('argocd/', () => {
     );
     // A project that may deploy into Argo CD's namespace can rewrite Argo CD itself: it would be as good as admin.
     expect(destinations.map((d) => d.namespace)).not.toContain(GITOPS_SOURCE.argocdNamespace);
-    expect(projectSpec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    // Cluster-scoped: the environments' Namespaces and the guard's ReleasePolicy CRD, nothing else.
+    expect(projectSpec.clusterResourceWhitelist).toEqual([
+      { group: '', kind: 'Namespace' },
+      { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+    ]);
   });
 
   test('every folder of gitops/ is synced by exactly one Application of the project', () => {
@@ -579,13 +583,18 @@ describe('argocd/', () => {
     },
   );
 
-  test("the guard's access in Argo CD's namespace is applied with the AppProject, not synced: a Role and its binding only", () => {
+  test("the guard's access in Argo CD's namespace is applied with the AppProject, not synced: a read-only Role, its binding and argocd-cm's health-check key", () => {
     const inArgoCd = objects.filter(
       (o) => o.metadata.namespace === GITOPS_SOURCE.argocdNamespace && !['AppProject', 'Application'].includes(o.kind),
     );
-    expect(inArgoCd.map((o) => o.kind).sort()).toEqual(['Role', 'RoleBinding']);
+    // Besides the Role and its binding, only argocd-cm's one key for the ReleasePolicy health check (applied server-side).
+    expect(inArgoCd.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Role', 'RoleBinding']);
+    expect(Object.keys((inArgoCd.find((o) => o.kind === 'ConfigMap') as Any).data as object)).toEqual([
+      'resource.customizations.health.release.hello-app.dev_ReleasePolicy',
+    ]);
     const rules = (inArgoCd.find((o) => o.kind === 'Role') as Any).rules as Any[];
-    expect(rules.flatMap((r) => r.verbs as string[]).sort()).toEqual(['create', 'get', 'list', 'patch', 'watch']);
+    // Read only: the guard's Events go on its ReleasePolicies, in the environments' namespaces.
+    expect(rules.flatMap((r) => r.verbs as string[]).sort()).toEqual(['get', 'list', 'watch']);
   });
 });
 

@@ -34,11 +34,19 @@ test('an unknown guard option: one line naming it, the usage, exit 2, nothing st
   });
 });
 
-test('release guard --window 2x exits 2 at start naming the flag, instead of running blind', () => {
-  const r = release(GUARD_COMMAND, '--window', '2x', '--gitops', '/nowhere', '--prometheus-url', 'http://127.0.0.1:9');
+test('release guard --retry-period 2x exits 2 at start naming the flag, instead of running blind', () => {
+  const r = release(
+    GUARD_COMMAND,
+    '--retry-period',
+    '2x',
+    '--gitops',
+    '/nowhere',
+    '--prometheus-url',
+    'http://127.0.0.1:9',
+  );
   expect(r.status).toBe(2);
   expect(r.stderr.split('\n')[0]).toBe(
-    `release guard: --window: '2x' is not a duration such as "500ms", "30s", "5m" or "1h"`,
+    `release guard: --retry-period: '2x' is not a duration such as "500ms", "30s", "5m" or "1h"`,
   );
   expect(r.stdout).toBe('');
 });

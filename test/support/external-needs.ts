@@ -1,4 +1,4 @@
-// What parts of the suite need from outside Node and npm (PostgreSQL, Prometheus, helm): how each is found and
+// What parts of the suite need from outside Node and npm (PostgreSQL, Prometheus, Lua, helm): how each is found and
 // how a developer gets it. global-setup.ts probes them once per run; a test module declares what it needs with
 // needs() (test/support/needs.ts) and needs-environment.ts holds its tests back when that is missing.
 import { Client } from 'pg';
@@ -70,6 +70,12 @@ export const EXTERNAL_NEEDS = {
     kind: 'tool',
     probe: () => missingBinaries('prometheus', 'promtool'),
     remedy: 'install: apt-get install prometheus',
+  },
+  lua: {
+    what: 'lua5.1',
+    kind: 'tool',
+    probe: () => missingBinaries('lua5.1'),
+    remedy: 'install: apt-get install lua5.1 (Argo CD runs health checks on gopher-lua, a Lua 5.1)',
   },
   helm: {
     what: 'helm',

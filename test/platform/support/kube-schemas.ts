@@ -1,8 +1,11 @@
 // Offline validation of synthesized objects: the JSON schemas of `kubernetes-models` and `@kubernetes-models/*`
 // (Kubernetes, Argo CD, External Secrets, Prometheus Operator), plus the check those validators skip: fields the
-// schema does not define, found by walking the models' TypeScript declarations with the compiler API.
+// schema does not define, found by walking the models' TypeScript declarations with the compiler API. The project's
+// own kind (ReleasePolicy) is checked against its committed CRD's schema, closed against unknown fields.
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
+import { RELEASE_POLICY_API, RELEASE_POLICY_API_VERSION } from '../../../cdk8s/release-policy';
+import { committedCrd, crdValidator } from './crd-validator';
 
 interface ObjectRef {
   readonly apiVersion: string;
@@ -28,8 +31,17 @@ export function describe(obj: ObjectRef): string {
   return `${obj.kind} '${obj.metadata?.name ?? '?'}' (${obj.apiVersion})`;
 }
 
+let releasePolicyErrors: ((obj: unknown) => string[]) | undefined;
+
 /** Schema errors of one object, as "<object>: <path> <message>" lines. */
 export async function schemaErrors(obj: ObjectRef): Promise<string[]> {
+  if (obj.apiVersion === RELEASE_POLICY_API_VERSION && obj.kind === RELEASE_POLICY_API.kind) {
+    releasePolicyErrors ??= crdValidator(
+      committedCrd(RELEASE_POLICY_API.group, RELEASE_POLICY_API.kind),
+      RELEASE_POLICY_API.version,
+    );
+    return releasePolicyErrors(obj).map((e) => `${describe(obj)}: field '${e}'`);
+  }
   let mod: Record<string, unknown>;
   try {
     mod = (await import(modelModule(obj.apiVersion, obj.kind))) as Record<string, unknown>;
@@ -77,6 +89,8 @@ function modelType(apiVersion: string, kind: string): ts.Type {
       ['argoproj.io/v1alpha1', 'Application'],
       ['rbac.authorization.k8s.io/v1', 'Role'],
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+      ['v1', 'ConfigMap'],
+      ['apiextensions.k8s.io/v1', 'CustomResourceDefinition'],
     ];
     const source = modules
       .map(
@@ -118,7 +132,9 @@ function walkUnknown(tc: ts.TypeChecker, value: unknown, type: ts.Type, path: st
   const parts = type.isUnion()
     ? type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)))
     : [type];
-  const objectType = parts.find((t) => t.flags & ts.TypeFlags.Object);
+  // A union of an object and an array of it (JSONSchemaProps' `items`): follow the member that fits the value.
+  const objects = parts.filter((t) => t.flags & ts.TypeFlags.Object);
+  const objectType = objects.find((t) => tc.isArrayType(t) === Array.isArray(value)) ?? objects[0];
   if (!objectType) return; // a primitive or `any` in the declaration: nothing to check below
   if (Array.isArray(value)) {
     const element = tc.isArrayType(objectType) ? tc.getTypeArguments(objectType as ts.TypeReference)[0] : undefined;
@@ -126,6 +142,8 @@ function walkUnknown(tc: ts.TypeChecker, value: unknown, type: ts.Type, path: st
     return;
   }
   const index = tc.getIndexTypeOfType(objectType, ts.IndexKind.String);
+  // An empty interface is how the models spell an opaque value (JSON, JSONSchemaPropsOrArray): nothing to check.
+  if (!index && objectType.getProperties().length === 0) return;
   for (const [key, v] of Object.entries(value)) {
     const prop = objectType.getProperty(key);
     if (prop) walkUnknown(tc, v, tc.getTypeOfSymbol(prop), `${path}.${key}`, out);
@@ -136,6 +154,8 @@ function walkUnknown(tc: ts.TypeChecker, value: unknown, type: ts.Type, path: st
 
 /** Fields of an object that its schema does not define (a typo the JSON-schema validators let through). */
 export function unknownFields(obj: ObjectRef): string[] {
+  // The project's own kind: its schema check above already refuses fields the CRD does not define.
+  if (obj.apiVersion === RELEASE_POLICY_API_VERSION) return [];
   const out: string[] = [];
   const type = modelType(obj.apiVersion, obj.kind);
   walkUnknown(checker!.program.getTypeChecker(), obj, type, '', out);
