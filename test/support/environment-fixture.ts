@@ -3,7 +3,7 @@
 import { parseEnvironment, type Environment } from '../../cdk8s/environments';
 import { FIXTURE_ENVIRONMENTS, FIXTURE_SHARED } from './aws-settings-fixture';
 
-const gate = { failureLimit: 2, errorLimit: 2, noData: 'hold' } as const;
+const gate = { failureLimit: 2, consecutiveErrorLimit: 2, noData: 'hold' } as const;
 
 /** The Kubernetes-side settings, as a settings module would write them (a fresh copy per call). */
 export const fixtureEnvironmentRaw = () => ({
@@ -17,7 +17,7 @@ export const fixtureEnvironmentRaw = () => ({
   },
   replicas: { min: 2, max: 5 },
   targetCpuUtilization: 60,
-  resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+  resources: { requests: { cpu: '50m', memory: '192Mi' }, limits: { cpu: '200m', memory: '400Mi' } },
   ingressHost: 'hello.fixture.test',
   timeZone: 'UTC',
   logLevel: 'warn',
