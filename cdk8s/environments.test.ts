@@ -1,8 +1,13 @@
-import { ENVIRONMENTS, parseEnvironment } from './environments';
+// Settings the pods could not run with fail synth, naming the environment and the field (on fixture settings,
+// never the live ones).
+import { parseEnvironment } from './environments';
+import { FIXTURE_ENVIRONMENTS, FIXTURE_SHARED } from '../test/support/aws-settings-fixture';
+import { fixtureEnvironmentRaw } from '../test/support/environment-fixture';
 import { ruleTable } from '../test/support/rule-table';
 
 // A valid environment to break one field of at a time.
-const valid = { ...ENVIRONMENTS.dev };
+const valid = fixtureEnvironmentRaw();
+const parse = (value: unknown) => parseEnvironment('dev', value, FIXTURE_ENVIRONMENTS.dev, FIXTURE_SHARED);
 
 ruleTable<{ name: string; change: Record<string, unknown>; error: RegExp }>(
   'settings the pods could not run with fail synth, naming the field',
@@ -29,10 +34,10 @@ ruleTable<{ name: string; change: Record<string, unknown>; error: RegExp }>(
     },
   ],
   ({ change, error }) => {
-    expect(() => parseEnvironment('dev', { ...valid, ...change })).toThrow(error);
+    expect(() => parse({ ...valid, ...change })).toThrow(error);
   },
 );
 
 test('a known time zone other than UTC is accepted', () => {
-  expect(parseEnvironment('dev', { ...valid, timeZone: 'Europe/Paris' }).timeZone).toBe('Europe/Paris');
+  expect(parse({ ...valid, timeZone: 'Europe/Paris' }).timeZone).toBe('Europe/Paris');
 });
