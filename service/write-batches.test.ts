@@ -91,6 +91,20 @@ describe('write batches', () => {
     expect(batches).toHaveLength(1);
   });
 
+  it('a write to a key of the batch that failed as unreachable fails with it too, instead of waiting out another timeout', async () => {
+    const { batches, commit } = recorder();
+    const unreachable = new Error('connection refused');
+    const queue = new WriteBatches(commit, 100, 1, (error) => error === unreachable);
+    const first = queue.write('alice', '2001-01-01');
+    await turn();
+    const sameKey = queue.write('alice', '2002-02-02');
+    batches[0]!.fail(unreachable);
+    await expect(first).rejects.toBe(unreachable);
+    await expect(sameKey).rejects.toBe(unreachable);
+    await turn();
+    expect(batches).toHaveLength(1);
+  });
+
   it('a commit that throws before returning a promise fails its batch the same way', async () => {
     const error = new Error('bad statement');
     const queue = new WriteBatches(

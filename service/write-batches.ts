@@ -88,6 +88,9 @@ export class WriteBatches {
         () => settle(batch, (waiter) => waiter.resolve()),
         (error: unknown) => {
           settle(batch, (waiter) => waiter.reject(error));
+          // This batch stored nothing and is over: writes to its keys need not land after it, so they fail with it
+          // too (with only a few hot users, most waiting writes share a key with the batch in flight).
+          for (const { key } of rows) this.inFlightKeys.delete(key);
           if (this.failsWaiting(error)) this.failWaiting(error);
         },
       )
@@ -99,7 +102,7 @@ export class WriteBatches {
     return true;
   }
 
-  /** Fails every waiting write whose key is not in flight; none of them was sent, so none is stored. */
+  /** Fails every waiting write whose key is not in another batch in flight; none was sent, so none is stored. */
   private failWaiting(error: unknown): void {
     const failed = new Map([...this.pending].filter(([key]) => !this.inFlightKeys.has(key)));
     for (const key of failed.keys()) this.pending.delete(key);
