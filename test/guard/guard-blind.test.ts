@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeStaleWorkspaces } from '../../release/gitops/stale-workspaces';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
 import { waitFor } from '../support/wait-for';
 import { policyApi, showPolicy } from './guard-harness';
@@ -25,6 +26,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (guard && guard.child.exitCode === null) guard.child.kill('SIGKILL');
   await guard?.exited;
+  // A guard killed with SIGKILL leaves its gitops workspace; the next guard would remove it at start, as this does.
+  await removeStaleWorkspaces();
   await remote?.cleanup();
   await api.stop();
   await rm(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { METRICS } from '../../contract/runtime';
 import { releaseId, type ReleaseRecord } from '../../cdk8s/release-record';
+import { removeStaleWorkspaces } from '../../release/gitops/stale-workspaces';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
@@ -74,6 +75,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const g of guards) if (g.child.exitCode === null) g.child.kill('SIGKILL');
   await Promise.all(guards.map((g) => g.exited));
+  // A guard killed with SIGKILL leaves its gitops workspace; the next guard would remove it at start, as this does.
+  await removeStaleWorkspaces();
   await prometheus?.stop();
   exporter?.closeAllConnections();
   await new Promise((r) => exporter?.close(r));
