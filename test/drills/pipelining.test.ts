@@ -90,6 +90,8 @@ test('a connection pipelining past the depth gets its first requests answered, t
     expect(statuses.length).toBeLessThan(REQUESTS);
     expect(closedAfterMs).toBeDefined();
   }
-  // Unbounded, 10 × 1,000 queued answers of the document took hundreds of MiB that never came back.
-  expect(peak - rssBefore).toBeLessThan(64 * 1024 * 1024);
+  // Unbounded, 10 × 1,000 queued answers of the document took hundreds of MiB that never came back (171 → 885 MiB).
+  // Bounded, the rise measured 18-66 MiB in this development-form process (tsx; the heap grows as V8 pleases), so
+  // the bound sits well above that spread and far below the unbounded figure.
+  expect(peak - rssBefore).toBeLessThan(128 * 1024 * 1024);
 });
