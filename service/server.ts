@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { ConnectionLimits } from './connection-limits';
 import type { Lifecycle } from './health';
 import type { Logger } from './logger';
+import { closeInStages } from './staged-close';
 
 export interface RunningServer {
   readonly server: http.Server;
@@ -63,6 +64,7 @@ export async function startServer(
     app,
   );
   server.timeout = timeouts.idleMs;
+  closeInStages(server);
   options.limits?.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

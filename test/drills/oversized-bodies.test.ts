@@ -1,6 +1,7 @@
 // Drill: bodies too large to accept and clients too slow to wait for, against the real process. A declared length
 // over the limit is refused before the body is read; a chunked body is cut off once it passes the limit; a body or
 // headers that never arrive are timed out by the configured timeouts, in seconds.
+import { BODY_LIMIT_BYTES } from '../../service/json-body';
 import { startDrillService, type DrillService } from './drill-service';
 import { ms, recordFigures } from './figures';
 import { floodWith, rawExchange } from './raw-http';
@@ -53,6 +54,60 @@ test('a chunked body is cut off with 413 as soon as it passes the limit', async 
     'first answer': result.statuses[0] ?? 'none',
     'ms to answer': result.firstByteMs === undefined ? 'none' : ms(result.firstByteMs),
   });
+  expect(result.statuses).toEqual([413]);
+  expect(result.closedAfterMs).toBeDefined();
+});
+
+// A client still sending when the answer comes may look at it only later. Were the connection torn down with its
+// body unread, the kernel would reset it and the client's kernel drop the answer it had not read yet: the client
+// would see "connection reset" instead of 413. The server half-closes and drains instead, so the answer arrives.
+const READ_LATE_MS = 1_000;
+
+test('a client that reads late still gets the 413 for a declared length over the limit', async () => {
+  const result = await rawExchange(service.port, `${PUT_HEAD}Content-Length: 100000000000\r\n\r\n`, {
+    keepWriting: floodWith(CHUNK),
+    readAfterMs: READ_LATE_MS,
+    timeoutMs: GIVE_UP_MS,
+  });
+  expect(result.statuses).toEqual([413]);
+  expect(result.closedAfterMs).toBeDefined();
+});
+
+test('a client that reads late still gets the 413 for a chunked body over the limit', async () => {
+  const chunk = Buffer.concat([Buffer.from(`${CHUNK.length.toString(16)}\r\n`), CHUNK, Buffer.from('\r\n')]);
+  const result = await rawExchange(service.port, `${PUT_HEAD}Transfer-Encoding: chunked\r\n\r\n`, {
+    keepWriting: floodWith(chunk),
+    readAfterMs: READ_LATE_MS,
+    timeoutMs: GIVE_UP_MS,
+  });
+  recordFigures('HTTP edge', `PUT with an endless chunked body, answer read after ${READ_LATE_MS} ms`, {
+    'first answer': result.statuses[0] ?? 'none',
+    'closed after ms': result.closedAfterMs === undefined ? 'still open' : ms(result.closedAfterMs),
+  });
+  expect(result.statuses).toEqual([413]);
+  expect(result.closedAfterMs).toBeDefined();
+});
+
+test('a client that floods and never reads its answer is cut off, not held', async () => {
+  const result = await rawExchange(service.port, `${PUT_HEAD}Content-Length: 100000000000\r\n\r\n`, {
+    keepWriting: floodWith(CHUNK),
+    readAfterMs: GIVE_UP_MS,
+    timeoutMs: GIVE_UP_MS,
+  });
+  recordFigures('HTTP edge', 'PUT declaring 100 GB, flooding, answer never read', {
+    'closed after ms': result.closedAfterMs === undefined ? 'still open' : ms(result.closedAfterMs),
+  });
+  expect(result.closedAfterMs).toBeDefined();
+});
+
+test('a request sent behind a refused body is not served', async () => {
+  const body = Buffer.alloc(BODY_LIMIT_BYTES * 4, 0x20);
+  const request = Buffer.concat([
+    Buffer.from(`${PUT_HEAD}Content-Length: ${body.length}\r\n\r\n`),
+    body,
+    Buffer.from('GET /hello/Alice HTTP/1.1\r\nHost: drill\r\n\r\n'),
+  ]);
+  const result = await rawExchange(service.port, request, { readAfterMs: READ_LATE_MS, timeoutMs: GIVE_UP_MS });
   expect(result.statuses).toEqual([413]);
   expect(result.closedAfterMs).toBeDefined();
 });

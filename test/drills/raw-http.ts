@@ -23,6 +23,11 @@ export interface RawOptions {
   readonly timeoutMs?: number;
   /** Called once connected, to keep writing (a body that never ends). Stops when the socket closes. */
   readonly keepWriting?: (socket: net.Socket) => void;
+  /**
+   * Read nothing for this long after connecting: a client busy sending (or a proxy, or a loaded machine) that looks
+   * at its answer only later. What the server sent meanwhile waits in the kernel's receive buffer.
+   */
+  readonly readAfterMs?: number;
 }
 
 /** Connects, writes `request`, reads until the server closes or the time is up. */
@@ -36,6 +41,10 @@ export function rawExchange(port: number, request: string | Buffer, options: Raw
       socket.write(request);
       options.keepWriting?.(socket);
     });
+    if (options.readAfterMs !== undefined) {
+      socket.pause();
+      setTimeout(() => socket.resume(), options.readAfterMs).unref();
+    }
     const finish = (closed: boolean) => {
       clearTimeout(timer);
       const text = Buffer.concat(chunks).toString('latin1');
