@@ -3,19 +3,14 @@
 // commit, every Event); when the leader dies the other takes over within the lease duration; SIGTERM hands the
 // Lease back at once.
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { METRICS } from '../../contract/runtime';
 import { releaseId, type ReleaseRecord } from '../../cdk8s/release-record';
-import { removeStaleWorkspaces } from '../../release/gitops/stale-workspaces';
-import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
-import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
 import { image } from '../release/fixtures';
-import { events, kubeConfig, NAMESPACE, policyApi, showLive, showPolicy } from './guard-harness';
+import { events, kubeConfig, policyApi } from './guard-harness';
 import { runGuardProcess, TEST_LEASE, testGuardArgs, type GuardProcess } from './guard-process';
+import { startGuardWorld, type GuardWorld } from './guard-world';
 
 jest.setTimeout(180_000);
 
@@ -34,11 +29,7 @@ const record: ReleaseRecord = {
 };
 
 const api = policyApi();
-let dir: string;
-let kubeconfig: string;
-let remote: GitopsRemote;
-let prometheus: TestPrometheus;
-let exporter: Server;
+let world: GuardWorld;
 const guards: GuardProcess[] = [];
 
 /** A scrape target exporting what v2's pods would: 10 requests a second, a fifth of them answered 500. */
@@ -55,47 +46,30 @@ function badRelease(): Server {
   });
 }
 
+// The policy (10 s window, gates every 2 s, an evaluation every second, a rollback after 2 failed ones).
 beforeAll(async () => {
-  await api.start();
-  dir = await mkdtemp(join(tmpdir(), 'guards-'));
-  kubeconfig = await api.writeKubeconfig(dir);
-  showLive(api, env, v2);
-  // The policy (10 s window, gates every 2 s, an evaluation every second, a rollback after 2 failed ones).
-  showPolicy(api, env);
-  remote = await createGitopsRemote([record]);
-  exporter = badRelease();
-  await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', r));
-  const port = (exporter.address() as { port: number }).port;
-  prometheus = await startPrometheus({
-    targets: [{ job: 'hello-app', address: `127.0.0.1:${port}`, labels: { namespace: NAMESPACE(env) } }],
-    scrapeInterval: '1s',
-  });
+  world = await startGuardWorld(api, { env, live: v2, record, release: badRelease() });
 });
 
 afterAll(async () => {
-  for (const g of guards) if (g.child.exitCode === null) g.child.kill('SIGKILL');
-  await Promise.all(guards.map((g) => g.exited));
-  // A guard killed with SIGKILL leaves its gitops workspace; the next guard would remove it at start, as this does.
-  await removeStaleWorkspaces();
-  await prometheus?.stop();
-  exporter?.closeAllConnections();
-  await new Promise((r) => exporter?.close(r));
-  await remote?.cleanup();
-  await api.stop();
-  await rm(dir, { recursive: true, force: true });
+  await world?.stop(guards);
 });
 
 function guard(identity: string): GuardProcess {
-  const g = runGuardProcess(identity, testGuardArgs({ env, gitops: remote.url, prometheusUrl: prometheus.url }), {
-    KUBECONFIG: kubeconfig,
-  });
+  const g = runGuardProcess(
+    identity,
+    testGuardArgs({ env, gitops: world.remote.url, prometheusUrl: world.prometheus.url }),
+    {
+      KUBECONFIG: world.kubeconfig,
+    },
+  );
   guards.push(g);
   return g;
 }
 
 const leading = (l: Record<string, unknown>) => l.msg === 'started leading';
 const lease = () =>
-  kubeConfig(kubeconfig)
+  kubeConfig(world.kubeconfig)
     .makeApiClient(k8s.CoordinationV1Api)
     .readNamespacedLease({ name: 'hello-release-guard', namespace: 'hello-platform' });
 
@@ -106,16 +80,16 @@ test('two guards: only the leader writes; it dies, the other takes over within t
   const follower = leader === a ? b : a;
 
   // The release breaches: exactly one rollback, committed by the leader.
-  const before = await remote.head();
-  await waitFor('the rollback commit', async () => (await remote.head()) !== before, {
+  const before = await world.remote.head();
+  await waitFor('the rollback commit', async () => (await world.remote.head()) !== before, {
     timeoutMs: 90_000,
     everyMs: 100,
     retryErrors: true,
   });
-  const message = await remote.message();
+  const message = await world.remote.message();
   expect(message).toMatch(/^release\(dev\): roll back to /);
   expect(message).toContain(`actor: hello-app.dev/release-guard ${leader.identity}`);
-  const written = await events(kubeConfig(kubeconfig));
+  const written = await events(kubeConfig(world.kubeconfig));
   expect(written.length).toBeGreaterThan(0);
   expect(new Set(written.map((e) => e.reportingInstance))).toEqual(new Set([leader.identity]));
   expect(follower.lines.filter((l) => l.msg === 'release evaluated' || l.msg === 'started leading')).toEqual([]);
@@ -159,7 +133,7 @@ test('two guards: only the leader writes; it dies, the other takes over within t
   expect((await lease()).spec).toMatchObject({ holderIdentity: follower.identity, leaseTransitions: 1 });
   // The new leader evaluates, finds the rollback not applied yet, and writes no second rollback.
   await follower.waitForLine((l) => l.msg === 'release evaluated' && /not applied yet/.test(String(l.reason)), 15_000);
-  expect((await remote.subjects()).filter((s) => /roll back/.test(s))).toHaveLength(1);
+  expect((await world.remote.subjects()).filter((s) => /roll back/.test(s))).toHaveLength(1);
 
   // A third replica joins as follower; SIGTERM on the leader releases the Lease and the newcomer takes it at once.
   const c = guard('guard-c');

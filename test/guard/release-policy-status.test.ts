@@ -4,18 +4,14 @@
 // release turns bad; a status write that meets a concurrent change is re-read and retried; a spec change is picked
 // up without a restart; `suspend: true` stops every write.
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { METRICS } from '../../contract/runtime';
 import { RELEASE_POLICY_API, type ReleasePolicy } from '../../cdk8s/release-policy';
 import { releaseId } from '../../cdk8s/release-record';
-import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
-import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
 import { image, record } from '../release/fixtures';
-import { NAMESPACE, policyApi, POLICY_NAME, showLive, showPolicy, storedPolicy } from './guard-harness';
+import { policyApi, POLICY_NAME, showPolicy, storedPolicy } from './guard-harness';
 import { runGuardProcess, testGuardArgs, type GuardProcess } from './guard-process';
+import { startGuardWorld, type GuardWorld } from './guard-world';
 
 jest.setTimeout(240_000);
 
@@ -26,10 +22,7 @@ const v2 = image('v2');
 const running = record(env, v2, v1);
 
 const api = policyApi();
-let dir: string;
-let remote: GitopsRemote;
-let prometheus: TestPrometheus;
-let exporter: Server;
+let world: GuardWorld;
 let guard: GuardProcess;
 /** The share of v2's requests answered 500: the test turns the release bad by raising it. */
 let errorShare = 0;
@@ -74,24 +67,8 @@ const policyWrites = () =>
   );
 
 beforeAll(async () => {
-  await api.start();
-  dir = await mkdtemp(join(tmpdir(), 'policy-guard-'));
-  const kubeconfig = await api.writeKubeconfig(dir);
-  showLive(api, env, v2);
-  showPolicy(api, env);
-  remote = await createGitopsRemote([running]);
-  exporter = release();
-  await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', r));
-  prometheus = await startPrometheus({
-    targets: [
-      {
-        job: 'hello-app',
-        address: `127.0.0.1:${(exporter.address() as { port: number }).port}`,
-        labels: { namespace: NAMESPACE(env) },
-      },
-    ],
-    scrapeInterval: '1s',
-  });
+  world = await startGuardWorld(api, { env, live: v2, record: running, release: release() });
+  const { prometheus } = world;
   // A full window (10 s) of the release's series before the guard looks, so its first verdict is a real one.
   await waitFor(
     'a full window of the release in Prometheus',
@@ -108,21 +85,14 @@ beforeAll(async () => {
     const v = policy()?.status?.verdict;
     if (v && verdicts.at(-1) !== v) verdicts.push(v);
   }, 20);
-  guard = runGuardProcess('guard-a', testGuardArgs({ env, gitops: remote.url, prometheusUrl: prometheus.url }), {
-    KUBECONFIG: kubeconfig,
+  guard = runGuardProcess('guard-a', testGuardArgs({ env, gitops: world.remote.url, prometheusUrl: prometheus.url }), {
+    KUBECONFIG: world.kubeconfig,
   });
 });
 
 afterAll(async () => {
   clearInterval(watching);
-  if (guard?.child.exitCode === null) guard.child.kill('SIGTERM');
-  await guard?.exited;
-  await prometheus?.stop();
-  exporter?.closeAllConnections();
-  await new Promise((r) => exporter?.close(r));
-  await remote?.cleanup();
-  await api.stop();
-  await rm(dir, { recursive: true, force: true });
+  await world?.stop(guard ? [guard] : []);
 });
 
 const every = { everyMs: 50, timeoutMs: 90_000 };
@@ -172,16 +142,16 @@ test('a status write that meets a concurrent change is re-read and written again
 });
 
 test('the release turns bad: Breaching, then RolledBack with the rollback commit, image and target', async () => {
-  const before = await remote.head();
+  const before = await world.remote.head();
   errorShare = 0.3;
   await waitFor('a RolledBack status', () => verdicts.at(-1) === 'RolledBack', every);
   expect(verdicts).toEqual(['Healthy', 'Breaching', 'RolledBack']);
-  const head = await remote.head();
+  const head = await world.remote.head();
   expect(head).not.toBe(before);
   expect(policy().status!.lastRollback).toMatchObject({ image: v2, to: v1, commit: head });
   expect(condition('RolledBack')).toMatchObject({ status: 'True', reason: 'RollbackCommitted' });
   expect(condition('RolledBack')!.message).toContain(head.slice(0, 12));
-  expect((await remote.record(env)).current?.image).toBe(v1);
+  expect((await world.remote.record(env)).current?.image).toBe(v1);
 });
 
 test('a spec change is followed without a restart: the next status is for the new generation', async () => {
@@ -195,7 +165,7 @@ test('a spec change is followed without a restart: the next status is for the ne
 });
 
 test('suspend: true stops every write: no status, no Event, no commit', async () => {
-  const head = await remote.head();
+  const head = await world.remote.head();
   showPolicy(api, env, { interval: '2s', suspend: true });
   await guard.waitForLine((l) => l.msg === 'ReleasePolicy suspended: nothing is evaluated or written', 15_000);
   const writes = policyWrites().length;
@@ -204,6 +174,6 @@ test('suspend: true stops every write: no status, no Event, no commit', async ()
   await new Promise((r) => setTimeout(r, 6000));
   expect(policyWrites().length).toBe(writes);
   expect(policy().status).toEqual(status);
-  expect(await remote.head()).toBe(head);
+  expect(await world.remote.head()).toBe(head);
   expect(guard.child.exitCode).toBeNull();
 });
