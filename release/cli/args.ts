@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { durationSchema, ENVIRONMENT_NAMES, ENVIRONMENTS, sloSchema } from '../../cdk8s/environments';
 import { actorSchema, imageSchema, reasonSchema, versionSchema } from '../../cdk8s/release-record';
+import { branchNameSchema, gitopsSourceSchema } from '../gitops/repository-names';
 
 export const USAGE = `usage: release <command> [options]
   deploy   --env dev --image <repository>@sha256:<digest> [--version <tag>]
@@ -33,8 +34,8 @@ export const DEFAULT_GITOPS = resolve(__dirname, '../../gitops');
 const env = z.enum(ENVIRONMENT_NAMES);
 const duration = durationSchema;
 const common = {
-  gitops: z.string().min(1).default(DEFAULT_GITOPS),
-  branch: z.string().min(1).optional(),
+  gitops: gitopsSourceSchema.default(DEFAULT_GITOPS),
+  branch: branchNameSchema.optional(),
   json: z.boolean().default(false),
   actor: actorSchema.optional(),
 };

@@ -95,7 +95,7 @@ export class Workspace {
         return new Workspace(dir, relative(top, path), branch, `${top} (${REMOTE}/${branch})`, dispose);
       }
       const url = existsSync(options.gitops) ? resolve(options.gitops) : options.gitops;
-      await git(tmp, ['clone', '--quiet', '--no-tags', ...(options.branch ? ['--branch', options.branch] : []), url, dir]);
+      await git(tmp, ['clone', '--quiet', '--no-tags', ...(options.branch ? ['--branch', options.branch] : []), '--', url, dir]);
       const branch = options.branch ?? (await git(dir, ['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
       await git(dir, ['checkout', '--quiet', '--detach']);
       const folder = options.folder ?? (existsSync(join(dir, 'gitops')) ? 'gitops' : '');

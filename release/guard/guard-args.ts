@@ -8,6 +8,7 @@ import { ENVIRONMENT_NAMES } from '../../cdk8s/environments';
 import { GUARD_PLATFORM } from '../../cdk8s/guard-platform';
 import { durationMs } from '../../contract/duration';
 import { GUARD_ENV } from '../../contract/guard';
+import { branchNameSchema, gitopsSourceSchema } from '../gitops/repository-names';
 import { guardSettingsSchema, type GuardSettings } from './guard-settings';
 
 /** Where /metrics, /healthz and /readyz listen unless told otherwise: every interface, as the kubelet's probes and
@@ -74,6 +75,7 @@ const FLAG_OF: Readonly<Record<string, Option>> = {
   'lease.retryPeriodMs': 'retry-period',
   prometheusUrl: 'prometheus-url',
   gitops: 'gitops',
+  branch: 'branch',
   port: 'port',
   metricsAddress: 'metrics-address',
 };
@@ -129,18 +131,24 @@ export function parseGuardCommand(argv: readonly string[], env: NodeJS.ProcessEn
   const rest = z
     .strictObject({
       prometheusUrl: z.url({ error: 'a URL such as http://prometheus:9090 (--prometheus-url or PROMETHEUS_URL)' }),
-      gitops: z.string().min(1, 'a gitops repository path or URL (--gitops or GITOPS_REPOSITORY)'),
+      gitops: z
+        .string()
+        .min(1, 'a gitops repository path or URL (--gitops or GITOPS_REPOSITORY)')
+        .pipe(gitopsSourceSchema),
+      branch: branchNameSchema.optional(),
       port: z.number().int().min(0).max(65535),
       metricsAddress: z.union([z.ipv4(), z.ipv6()], { error: 'an IP address such as 0.0.0.0 or 127.0.0.1' }),
     })
     .safeParse({
       prometheusUrl: s('prometheus-url') ?? env[GUARD_ENV.prometheusUrl],
       gitops: s('gitops') ?? env[GUARD_ENV.gitops] ?? '',
+      branch: s('branch'),
       port: num('port', p.port),
       metricsAddress: s('metrics-address') ?? DEFAULT_METRICS_ADDRESS,
     });
   const issues = [...(settings.success ? [] : settings.error.issues), ...(rest.success ? [] : rest.error.issues)];
   if (issues.length || !settings.success || !rest.success)
     throw new Error(issues.map((i) => `${flagOf(i.path)}: ${i.message}`).join('\n'));
-  return { settings: settings.data, ...rest.data, ...(s('branch') ? { branch: s('branch')! } : {}) };
+  const { branch, ...parsed } = rest.data;
+  return { settings: settings.data, ...parsed, ...(branch ? { branch } : {}) };
 }

@@ -210,3 +210,18 @@ test('a 10 KB repository name is refused where the arguments are parsed, naming 
   expect(run.code).toBe(2); // a wrong command line: never the 1 the workflow reads as "refused, roll back"
   expect(await remote.head()).toBe(head);
 });
+
+test('a --gitops value git would read as an option, or a branch git refuses, is a usage error before any clone', async () => {
+  const head = await remote.head();
+  const img = image('v9');
+  for (const [args, flag] of [
+    [['--gitops=--upload-pack=touch owned'], '--gitops'],
+    [['--gitops', remote.url, '--branch', 'main:refs/heads/other'], '--branch'],
+  ] as const) {
+    const run = await cli.run(['deploy', '--env', 'dev', '--image', img, '--actor', 'drill', ...args]);
+    expect(run.stderr).toContain(`${flag}: `);
+    expect(run.stdout).toBe('');
+    expect(run.code).toBe(2);
+  }
+  expect(await remote.head()).toBe(head);
+});
