@@ -1,12 +1,13 @@
 // The Argo CD objects (argocd/), from the gitops source, the environments' settings and the guard's platform: the
 // AppProject, one Application per environment and one for the release guard's platform folder, the guard's
-// access in Argo CD's own namespace, which no Application may deploy, and the ReleasePolicy health check's key of
-// argocd-cm.
+// access in Argo CD's own namespace, which no Application may deploy, each environment's release job's read access
+// to its Application, and the ReleasePolicy health check's key of argocd-cm.
 import { App, Chart } from 'cdk8s';
 import { APP_NAME, LABELS } from '../contract/runtime';
 import { argocdHealthConfig } from './argocd-health';
 import { ENVIRONMENT_NAMES, ENVIRONMENTS } from './environments';
 import { ArgoCdApps, type ArgoCdTarget } from './constructs/argo-cd-apps';
+import { ReleaseReaderApplicationAccess } from './constructs/release-reader-access';
 import { GITOPS_SOURCE, type GitopsSource } from './gitops-source';
 import { GUARD_COMPONENT, GUARD_FOLDER, guardArgoCdObjects, guardPlatformObjects } from './guard-manifests';
 import { GUARD_PLATFORM, type GuardPlatform } from './guard-platform';
@@ -64,6 +65,16 @@ export function argocdObjects(
       },
     ],
   });
+  // release.yml's job for each environment reads that environment's Application, and no other.
+  for (const name of ENVIRONMENT_NAMES) {
+    new ReleaseReaderApplicationAccess(chart, `ReleaseReader-${name}`, {
+      environment: name,
+      application: applicationName(name),
+      argocdNamespace: source.argocdNamespace,
+      group: ENVIRONMENTS[name].aws.releaseGroup,
+      labels: { [LABELS.partOf]: APP_NAME, [LABELS.managedBy]: MANAGED_BY, [LABELS.environment]: name },
+    });
+  }
   return [...(chart.toJson() as KubeObject[]), ...guardArgoCdObjects(guard, source), argocdHealthConfig(source)];
 }
 

@@ -25,6 +25,7 @@ import { HelloIngress } from './constructs/ingress';
 import { MigrationJob } from './constructs/migration-job';
 import { HelloNamespace } from './constructs/namespace';
 import { NetworkPolicies } from './constructs/network-policies';
+import { ReleaseReaderAccess } from './constructs/release-reader-access';
 import { Observability } from './constructs/observability';
 import { HelloServiceAccount } from './constructs/service-account';
 import { HelloWorkload } from './constructs/workload';
@@ -56,6 +57,8 @@ export class HelloEnvironment extends Chart {
       roleArn: env.aws.serviceAccountRoleArn,
       labels,
     });
+    // What release.yml's job for this environment reads while it verifies a release (its EKS access entry's group).
+    new ReleaseReaderAccess(this, 'ReleaseReader', { namespace, group: env.aws.releaseGroup, labels });
     new NetworkPolicies(this, 'NetworkPolicies', {
       namespace,
       labels,

@@ -14,6 +14,8 @@ import { SUBNET_GROUPS } from './network';
 
 /** What IRSA roles and the database need from a cluster. */
 export interface ClusterAccess {
+  /** The cluster's name (a reference to the cluster when this stack creates it). */
+  readonly clusterName: string;
   readonly oidcProvider: Pick<iam.IOidcProvider, 'openIdConnectProviderArn'>;
   readonly oidcIssuer: string;
   /** The nodes' and pods' security group. */
@@ -24,6 +26,7 @@ export function clusterAccess(scope: Construct, settings: EnvironmentSettings, v
   const cluster = settings.cluster;
   if (cluster.managedBy === 'platform-team') {
     return {
+      clusterName: cluster.name,
       oidcProvider: iam.OidcProviderNative.fromOidcProviderArn(
         scope,
         'ClusterOidcProvider',
@@ -72,6 +75,7 @@ export function clusterAccess(scope: Construct, settings: EnvironmentSettings, v
     clientIds: [STS_AUDIENCE],
   });
   return {
+    clusterName: created.clusterName,
     oidcProvider: provider,
     oidcIssuer: provider.oidcProviderIssuer,
     securityGroup: created.clusterSecurityGroup,

@@ -1,10 +1,12 @@
-// One environment's AWS side: its network, its database and secret, and the IRSA roles of the pods that use them
-// (the service's, and the release guard's where the guard runs). Names come from settings, so the ARNs cdk8s
+// One environment's AWS side: its network, its database and secret, the IRSA roles of the pods that use them (the
+// service's, and the release guard's where the guard runs), and the release role's access entry to the cluster. Names come from settings, so the ARNs cdk8s
 // writes into gitops/ are the ones created here.
 import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { releaseGroup, roleArn } from '../settings/derived';
 import type { EnvironmentSettings, SharedSettings } from '../settings/schema';
 import { clusterAccess } from './cluster';
 import { Database } from './database';
@@ -44,6 +46,15 @@ export class EnvironmentStack extends PinnedStack {
       ...settings.kubernetes,
     });
     this.database.secret.grantRead(this.serviceRole);
+
+    // release.yml's role for this environment (HelloApp-Shared) in the cluster: a Kubernetes group and no access
+    // policy, so it may read only what the environment's Roles grant that group (cdk8s/constructs/release-reader-access.ts).
+    new eks.CfnAccessEntry(this, 'ReleaseRoleAccess', {
+      clusterName: cluster.clusterName,
+      principalArn: roleArn(settings.accountId, settings.releaseRoleName),
+      type: 'STANDARD',
+      kubernetesGroups: [releaseGroup(settings)],
+    });
 
     if (shared.guard.environment === settings.name) {
       // The guard's git token: a person puts it (`aws secretsmanager put-secret-value`); CloudFormation only makes

@@ -22,6 +22,14 @@ export function oidcProviderArn(accountId: string, issuer: string): string {
   return `arn:aws:iam::${accountId}:oidc-provider/${issuer.replace(/^https:\/\//, '')}`;
 }
 
+/**
+ * The Kubernetes group release.yml's role for an environment is in (its EKS access entry, infra/): the Roles that let
+ * verify read the environment's Application, Deployment, pods and ReleasePolicy are bound to it (cdk8s/).
+ */
+export function releaseGroup(env: EnvironmentSettings): string {
+  return `hello-app-release-${env.name}`;
+}
+
 export function eksClusterArn(env: EnvironmentSettings): string {
   return `arn:aws:eks:${env.region}:${env.accountId}:cluster/${env.cluster.name}`;
 }
@@ -39,6 +47,8 @@ export const awsFactsSchema = z.strictObject({
   serviceAccountName: z.string(),
   /** The IRSA role on the ServiceAccount. */
   serviceAccountRoleArn: z.string(),
+  /** The Kubernetes group of release.yml's role for this environment: what it may read is bound to it. */
+  releaseGroup: z.string(),
   /** The only repository this environment runs images from. */
   imageRepository: z.string(),
   /** The RDS-attached Secrets Manager secret the ExternalSecret reads. */
@@ -58,6 +68,7 @@ export function awsFacts(env: EnvironmentSettings, shared: SharedSettings): AwsF
     namespace: env.kubernetes.namespace,
     serviceAccountName: env.kubernetes.serviceAccount,
     serviceAccountRoleArn: roleArn(env.accountId, env.serviceRoleName),
+    releaseGroup: releaseGroup(env),
     imageRepository: imageRepositoryUri(shared, shared.repositories.service),
     databaseSecretName: env.database.secretName,
     databasePort: env.database.port,

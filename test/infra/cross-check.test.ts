@@ -94,3 +94,24 @@ test("every public and database subnet, and the node subnets of the guard's clus
   expect(expected.length).toBe(21);
   expect(expected.filter((c) => !gitops.cidrs.includes(c))).toEqual([]);
 });
+
+test('each release role is in the cluster as exactly the group its environment binds read access to, and no more', () => {
+  const argocd = readManifests(join(ROOT, 'argocd')).map((m) => m.object);
+  const boundGroups = [...objects, ...argocd]
+    .filter((o) => o.kind === 'RoleBinding')
+    .flatMap((o) => ((o as any).subjects as any[]).filter((s) => s.kind === 'Group').map((s) => s.name as string));
+  const entries = resources('AWS::EKS::AccessEntry');
+  expect(entries.map((e) => e.PrincipalArn).sort()).toEqual(
+    resources('AWS::IAM::Role', 'HelloApp-Shared')
+      .filter((p) => JSON.stringify(p.AssumeRolePolicyDocument).includes(':environment:'))
+      .map((p) => roleArn(SHARED_SETTINGS.accountId, p.RoleName))
+      .sort(),
+  );
+  for (const e of entries) {
+    expect(e.AccessPolicies).toBeUndefined();
+    expect(e.KubernetesGroups).toHaveLength(1);
+    // Bound twice: in the environment's namespace and, for its Application, in Argo CD's.
+    expect(boundGroups.filter((g) => g === e.KubernetesGroups[0])).toHaveLength(2);
+  }
+  expect(unique(boundGroups)).toEqual(unique(entries.map((e) => e.KubernetesGroups[0])));
+});

@@ -5,7 +5,7 @@
 // synthesized once, from fixture settings, with cdk-nag and the CloudFormation rules on (a finding fails the synth).
 import { Template } from 'aws-cdk-lib/assertions';
 import { LOAD_BALANCER_SUBNET_TAGS } from '../../infra/network';
-import { oidcProviderArn } from '../../settings/derived';
+import { oidcProviderArn, releaseGroup, roleArn } from '../../settings/derived';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../settings/schema';
 import { FIXTURE_ENVIRONMENTS, FIXTURE_SHARED } from '../support/aws-settings-fixture';
 import { synthFixtureApp } from '../support/infra-app';
@@ -194,6 +194,17 @@ describe.each(ENVIRONMENT_NAMES)('environment %s', (name) => {
         Effect: 'Allow',
         Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
         Resource: { Ref: attachmentId },
+      },
+    ]);
+  });
+
+  test("the release role's access entry maps it to its environment's group in the cluster, with no access policy", () => {
+    expect(props(name, 'AWS::EKS::AccessEntry')).toEqual([
+      {
+        ClusterName: s.cluster.name,
+        PrincipalArn: roleArn(s.accountId, s.releaseRoleName),
+        Type: 'STANDARD',
+        KubernetesGroups: [releaseGroup(s)],
       },
     ]);
   });

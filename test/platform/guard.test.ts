@@ -8,7 +8,7 @@ import { ENVIRONMENT_NAMES, ENVIRONMENTS } from '../../cdk8s/environments';
 import { GuardAccess } from '../../cdk8s/constructs/guard-access';
 import { GuardWorkload } from '../../cdk8s/constructs/guard-workload';
 import { GITOPS_SOURCE } from '../../cdk8s/gitops-source';
-import { GUARD_FOLDER, guardArgoCdObjects, guardPlatformObjects } from '../../cdk8s/guard-manifests';
+import { GUARD_COMPONENT, GUARD_FOLDER, guardArgoCdObjects, guardPlatformObjects } from '../../cdk8s/guard-manifests';
 import { GUARD_PLATFORM, guardPlatformSchema } from '../../cdk8s/guard-platform';
 import { readManifests, ROOT, type Manifest } from './support/manifests';
 import { schemaErrors, unknownFields } from './support/kube-schemas';
@@ -20,7 +20,12 @@ const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
 /** Its access in Argo CD's namespace, committed to argocd/ (applied with the AppProject, never synced). */
 const inArgoCd = readManifests(join(ROOT, 'argocd'))
   .map((m) => m.object as Obj)
-  .filter((o) => o.metadata.namespace === GITOPS_SOURCE.argocdNamespace && o.kind.startsWith('Role'));
+  .filter(
+    (o) =>
+      o.metadata.namespace === GITOPS_SOURCE.argocdNamespace &&
+      o.kind.startsWith('Role') &&
+      o.metadata.labels?.['app.kubernetes.io/component'] === GUARD_COMPONENT,
+  );
 const p = GUARD_PLATFORM;
 
 test('the committed gitops/platform/ and argocd/ hold what the code produces for the guard', () => {

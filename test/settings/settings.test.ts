@@ -22,6 +22,7 @@ test('a valid environment parses and yields the facts cdk8s writes, derived from
     namespace: 'ns-staging',
     serviceAccountName: 'sa-staging',
     serviceAccountRoleArn: 'arn:aws:iam::111122223333:role/svc-role-staging',
+    releaseGroup: 'hello-app-release-staging',
     imageRepository: '111122223333.dkr.ecr.eu-central-1.amazonaws.com/svc',
     databaseSecretName: 'db/staging',
     databasePort: 5433,
