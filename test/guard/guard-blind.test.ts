@@ -4,11 +4,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeStaleWorkspaces } from '../../release/gitops/stale-workspaces';
 import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
 import { waitFor } from '../support/wait-for';
 import { policyApi, showPolicy } from './guard-harness';
-import { runGuardProcess, testGuardArgs, type GuardProcess } from './guard-process';
+import { runGuardProcess, stopGuard, testGuardArgs, type GuardProcess } from './guard-process';
 
 jest.setTimeout(120_000);
 
@@ -24,10 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (guard && guard.child.exitCode === null) guard.child.kill('SIGKILL');
-  await guard?.exited;
-  // A guard killed with SIGKILL leaves its gitops workspace; the next guard would remove it at start, as this does.
-  await removeStaleWorkspaces();
+  if (guard) await stopGuard(guard);
   await remote?.cleanup();
   await api.stop();
   await rm(dir, { recursive: true, force: true });

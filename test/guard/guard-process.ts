@@ -76,3 +76,19 @@ export function testGuardArgs(o: { env: string; gitops: string; prometheusUrl: s
     ...['--renew-deadline', TEST_LEASE.renewDeadline, '--retry-period', `${TEST_LEASE.retryMs}ms`, '--port', '0'],
   ];
 }
+
+/** Kubernetes' default termination grace period. */
+const GRACE_MS = 30_000;
+
+/**
+ * Stops a guard as Kubernetes stops its pod: SIGTERM, SIGKILL after the grace period. On SIGTERM the guard waits for
+ * its git commands and removes its workspace; a SIGKILL would leave a `git clone` it started still writing into the
+ * workspace while a test removes it.
+ */
+export async function stopGuard(g: GuardProcess): Promise<void> {
+  if (g.child.exitCode !== null || g.child.signalCode !== null) return;
+  g.child.kill('SIGTERM');
+  const timer = setTimeout(() => g.child.kill('SIGKILL'), GRACE_MS);
+  await g.exited;
+  clearTimeout(timer);
+}

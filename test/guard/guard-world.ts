@@ -12,7 +12,7 @@ import { createGitopsRemote, type GitopsRemote } from '../support/git-repos';
 import type { KubeApiDouble } from '../support/kube-api-double';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { NAMESPACE, showLive, showPolicy } from './guard-harness';
-import type { GuardProcess } from './guard-process';
+import { stopGuard, type GuardProcess } from './guard-process';
 
 export interface GuardWorldOptions {
   readonly env: EnvironmentName;
@@ -29,7 +29,7 @@ export interface GuardWorld {
   readonly kubeconfig: string;
   readonly remote: GitopsRemote;
   readonly prometheus: TestPrometheus;
-  /** Kills the guards still running, then takes everything down and removes what the guards left. */
+  /** Stops the guards still running, then takes everything down and removes what the guards left. */
   stop(guards: readonly GuardProcess[]): Promise<void>;
 }
 
@@ -58,9 +58,10 @@ export async function startGuardWorld(api: KubeApiDouble, o: GuardWorldOptions):
     remote,
     prometheus,
     async stop(guards) {
-      for (const g of guards) if (g.child.exitCode === null && g.child.signalCode === null) g.child.kill('SIGKILL');
-      await Promise.all(guards.map((g) => g.exited));
-      // A guard killed with SIGKILL leaves its gitops workspace; the next guard would remove it at start, as this does.
+      // SIGTERM, as Kubernetes stops a pod: the guard waits for its git commands and removes its workspace. A
+      // SIGKILL here would leave a `git clone` it started writing into the workspace while it is being removed.
+      await Promise.all(guards.map((g) => stopGuard(g)));
+      // A guard a test killed with SIGKILL left its workspace; the next guard would remove it at start, as this does.
       await removeStaleWorkspaces();
       await prometheus.stop();
       o.release.closeAllConnections();
