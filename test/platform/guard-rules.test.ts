@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ENVIRONMENTS, seconds } from '../../cdk8s/environments';
 import { GUARD_ALERTS } from '../../cdk8s/constructs/guard-observability';
+import { needs } from '../support/needs';
 import { readManifests, ROOT } from './support/manifests';
+
+needs('prometheus');
 
 const rule = readManifests(join(ROOT, 'gitops', 'platform')).find((m) => m.object.kind === 'PrometheusRule');
 const groups = (rule?.object.spec as { groups: unknown[] } | undefined)?.groups ?? [];

@@ -2,7 +2,7 @@
 // lacks is held back with one line naming it and how to get it, or fails the run at once under CI=true; a temp
 // folder a test leaves behind fails the run by name; and the run leaves its TMPDIR as it found it.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -69,4 +69,28 @@ test('a test that leaves a temp folder fails the run, which names it and still l
   expect(r.status).toBe(1);
   expect(r.output).toMatch(/the tests left 1 entries in TMPDIR \(each test removes what it makes\): left-behind-\w+/);
   expect(readdirSync(tmp)).toEqual([]);
+});
+
+/** The binaries a test may run directly, and the need that holds it back where they are missing. */
+const BINARY_NEEDS: Record<string, string> = { promtool: 'prometheus', prometheus: 'prometheus', 'lua5.1': 'lua' };
+
+test('every test file that runs promtool, prometheus or lua5.1 declares the need, itself or through what it imports', () => {
+  const files = readdirSync(ROOT, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => f.endsWith('.test.ts') && !f.startsWith('node_modules') && !f.includes('/node_modules/'),
+  );
+  const declares = (file: string, need: string) => readFileSync(file, 'utf8').includes(`needs('${need}'`);
+  const undeclared = files.flatMap((f) => {
+    const text = readFileSync(path.join(ROOT, f), 'utf8');
+    const imported = [...text.matchAll(/from '(\.{1,2}\/[^']+)'/g)].map((m) =>
+      path.resolve(ROOT, path.dirname(f), `${m[1]}.ts`),
+    );
+    return Object.entries(BINARY_NEEDS)
+      .filter(([binary]) =>
+        new RegExp(`(execFile|execFileSync|spawn|spawnSync)\\('${binary.replace('.', '\\.')}'`).test(text),
+      )
+      .filter(([, need]) => ![path.join(ROOT, f), ...imported].some((i) => existsSync(i) && declares(i, need)))
+      .map(([binary, need]) => `${f} runs ${binary} without needs('${need}')`);
+  });
+  expect(files.length).toBeGreaterThan(50);
+  expect(undeclared).toEqual([]);
 });
