@@ -1,8 +1,8 @@
 // Publishes the workspace's commits: push, and when the remote moved under the run, rebase onto its new head and
 // try again, a bounded number of times with backoff. Never forces, so a concurrent writer's commits are never lost.
-// A rebase that conflicts is a lost race: it is undone and handed back with the remote's head, to decide again on
-// it. A remote head that no longer contains the commit the run stands on was rewritten (a force-push): nothing is
-// replayed onto a history nobody here knows.
+// A rebase that conflicts, or a change another run already published identically, is a lost race: it is undone
+// and handed back with the remote's head, to decide again on it. A remote head that no longer contains the commit
+// the run stands on was rewritten (a force-push): nothing is replayed onto a history nobody here knows.
 import { GitError } from './git';
 import { REMOTE, type Workspace } from './workspace';
 
@@ -34,7 +34,10 @@ export async function pushWithRebase(ws: Workspace, options: PushOptions = {}): 
   let last = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      await ws.git(['push', '--porcelain', REMOTE, `HEAD:refs/heads/${ws.branch}`]);
+      const out = await ws.git(['push', '--porcelain', REMOTE, `HEAD:refs/heads/${ws.branch}`]);
+      // '=': the remote already had this very commit. Another run made it, byte for byte (the same decision, actor
+      // and second): nothing of this run's was published.
+      if (/^=\t/m.test(out)) return alreadyUpstream(ws, await ws.head());
       return { kind: 'pushed', commit: await ws.head(), attempts: attempt, rebases };
     } catch (e) {
       if (!(e instanceof GitError)) throw e;
@@ -71,8 +74,6 @@ async function rebaseOntoRemote(ws: Workspace): Promise<PushResult | undefined> 
   }
   try {
     await ws.git(['rebase', '--quiet', remoteHead]);
-    ws.rebasedOnto(remoteHead);
-    return undefined;
   } catch (e) {
     const files = (await ws.git(['diff', '--name-only', '--diff-filter=U']).catch(() => '')).trim().split('\n').filter(Boolean);
     const theirs = (await ws.git(['log', '-1', '--format=%h %s', remoteHead]).catch(() => '')).trim();
@@ -80,4 +81,22 @@ async function rebaseOntoRemote(ws: Workspace): Promise<PushResult | undefined> 
     const what = files.length ? files.join(', ') : (e as Error).message;
     return { kind: 'conflict', remoteHead, message: `conflict: ${what} changed concurrently on ${ws.branch} by "${theirs}"; nothing was pushed` };
   }
+  if ((await ws.head()) === remoteHead) {
+    // Every commit of this run was dropped as already upstream: another run made the identical change (the same
+    // decision at the same instant). Pushing would publish nothing, and reporting the remote's head would claim
+    // the other run's commit: it is a lost race, decided again on the remote's state.
+    return alreadyUpstream(ws, remoteHead);
+  }
+  ws.rebasedOnto(remoteHead);
+  return undefined;
+}
+
+/** The run's change is on the remote already, made by another run: a lost race with nothing of this run's pushed. */
+async function alreadyUpstream(ws: Workspace, remoteHead: string): Promise<PushResult> {
+  const theirs = (await ws.git(['log', '-1', '--format=%h %s', remoteHead]).catch(() => '')).trim();
+  return {
+    kind: 'conflict',
+    remoteHead,
+    message: `the same change is already on ${ws.branch} ("${theirs}"), made by another run; nothing was pushed`,
+  };
 }

@@ -171,3 +171,42 @@ test('two promotions race for staging: one writes, the other decides again and f
   expect(commits).toHaveLength(1);
   expect((await remote.record('staging')).history.filter((h) => h.action === 'promote')).toHaveLength(1);
 });
+
+// Two runs with the same actor deciding at the same instant make the identical record. Committed in the same
+// second, their commits are one object (the second's push finds it there); a second apart, the second's rebase
+// drops its commit as already upstream. Either way the remote holds one promotion, and the second run must say that
+// another run made it, not report the first run's commit as its own.
+test.each([
+  ['in the same second: one commit object', 0],
+  ['a second apart: a rebase that drops the change', 1_100],
+])(
+  'two promotions making the identical change, committed %s: the second says another run got there first',
+  async (_, lateMs) => {
+    const base = await remote.head();
+    const at = new Date('2026-11-29T12:00:00.000Z');
+    let release: () => void = () => undefined;
+    const firstPushed = new Promise<void>((resolve) => (release = resolve));
+    const [first, second] = await Promise.all([
+      promote(ctx({ now: () => at }), { from: 'dev', to: 'staging' }).finally(() => release()),
+      promote(
+        ctx({
+          now: () => at,
+          synth: async (env, dir) => {
+            await firstPushed;
+            await new Promise((r) => setTimeout(r, lateMs));
+            return cdk8sSynth(env, dir);
+          },
+        }),
+        { from: 'dev', to: 'staging' },
+      ),
+    ]);
+    await remoteIsWhole(base);
+    const commits = (await git(remote.url, 'rev-list', `${base}..main`)).split('\n').filter(Boolean);
+    expect(first.outcome).toBe('pass');
+    expect(first.commit).toBe(commits[0]);
+    expect(second.outcome).toBe('pass');
+    expect(second.commit).toBeUndefined();
+    expect(second.summary).toMatch(/another run got there first: staging already runs/);
+    expect(commits).toHaveLength(1);
+  },
+);
