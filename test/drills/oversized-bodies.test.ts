@@ -30,11 +30,30 @@ afterAll(async () => {
 const PUT_HEAD = 'PUT /hello/Alice HTTP/1.1\r\nHost: drill\r\nContent-Type: application/json\r\n';
 const CHUNK = Buffer.alloc(64 * 1024, 0x20);
 
-test('a declared length of 100 GB is answered 413 at once and the connection closed, the body unread', async () => {
-  const result = await rawExchange(service.port, `${PUT_HEAD}Content-Length: 100000000000\r\n\r\n`, {
-    keepWriting: floodWith(CHUNK),
+/** The two bodies over the limit, each sent without end: a declared 100 GB, and an endless chunked body. */
+const ENDLESS = {
+  'a declared length': {
+    head: `${PUT_HEAD}Content-Length: 100000000000\r\n\r\n`,
+    flood: floodWith(CHUNK),
+  },
+  'a chunked body': {
+    head: `${PUT_HEAD}Transfer-Encoding: chunked\r\n\r\n`,
+    flood: floodWith(Buffer.concat([Buffer.from(`${CHUNK.length.toString(16)}\r\n`), CHUNK, Buffer.from('\r\n')])),
+  },
+};
+type Endless = keyof typeof ENDLESS;
+
+/** Sends one of the endless bodies; the client reads what comes back at once, or only after `readAfterMs`. */
+function sendEndless(kind: Endless, readAfterMs?: number) {
+  return rawExchange(service.port, ENDLESS[kind].head, {
+    keepWriting: ENDLESS[kind].flood,
+    ...(readAfterMs === undefined ? {} : { readAfterMs }),
     timeoutMs: GIVE_UP_MS,
   });
+}
+
+test('a declared length of 100 GB is answered 413 at once and the connection closed, the body unread', async () => {
+  const result = await sendEndless('a declared length');
   recordFigures('HTTP edge', 'PUT declaring 100 GB, body streamed', {
     'first answer': result.statuses[0] ?? 'none',
     'ms to answer': result.firstByteMs === undefined ? 'none' : ms(result.firstByteMs),
@@ -45,11 +64,7 @@ test('a declared length of 100 GB is answered 413 at once and the connection clo
 });
 
 test('a chunked body is cut off with 413 as soon as it passes the limit', async () => {
-  const chunk = Buffer.concat([Buffer.from(`${CHUNK.length.toString(16)}\r\n`), CHUNK, Buffer.from('\r\n')]);
-  const result = await rawExchange(service.port, `${PUT_HEAD}Transfer-Encoding: chunked\r\n\r\n`, {
-    keepWriting: floodWith(chunk),
-    timeoutMs: GIVE_UP_MS,
-  });
+  const result = await sendEndless('a chunked body');
   recordFigures('HTTP edge', 'PUT with an endless chunked body', {
     'first answer': result.statuses[0] ?? 'none',
     'ms to answer': result.firstByteMs === undefined ? 'none' : ms(result.firstByteMs),
@@ -63,37 +78,21 @@ test('a chunked body is cut off with 413 as soon as it passes the limit', async 
 // would see "connection reset" instead of 413. The server half-closes and drains instead, so the answer arrives.
 const READ_LATE_MS = 1_000;
 
-test('a client that reads late still gets the 413 for a declared length over the limit', async () => {
-  const result = await rawExchange(service.port, `${PUT_HEAD}Content-Length: 100000000000\r\n\r\n`, {
-    keepWriting: floodWith(CHUNK),
-    readAfterMs: READ_LATE_MS,
-    timeoutMs: GIVE_UP_MS,
-  });
-  expect(result.statuses).toEqual([413]);
-  expect(result.closedAfterMs).toBeDefined();
-});
-
-test('a client that reads late still gets the 413 for a chunked body over the limit', async () => {
-  const chunk = Buffer.concat([Buffer.from(`${CHUNK.length.toString(16)}\r\n`), CHUNK, Buffer.from('\r\n')]);
-  const result = await rawExchange(service.port, `${PUT_HEAD}Transfer-Encoding: chunked\r\n\r\n`, {
-    keepWriting: floodWith(chunk),
-    readAfterMs: READ_LATE_MS,
-    timeoutMs: GIVE_UP_MS,
-  });
-  recordFigures('HTTP edge', `PUT with an endless chunked body, answer read after ${READ_LATE_MS} ms`, {
-    'first answer': result.statuses[0] ?? 'none',
-    'closed after ms': result.closedAfterMs === undefined ? 'still open' : ms(result.closedAfterMs),
-  });
-  expect(result.statuses).toEqual([413]);
-  expect(result.closedAfterMs).toBeDefined();
-});
+test.each(Object.keys(ENDLESS) as Endless[])(
+  'a client that reads late still gets the 413 for %s over the limit',
+  async (kind) => {
+    const result = await sendEndless(kind, READ_LATE_MS);
+    recordFigures('HTTP edge', `PUT with ${kind} over the limit, answer read after ${READ_LATE_MS} ms`, {
+      'first answer': result.statuses[0] ?? 'none',
+      'closed after ms': result.closedAfterMs === undefined ? 'still open' : ms(result.closedAfterMs),
+    });
+    expect(result.statuses).toEqual([413]);
+    expect(result.closedAfterMs).toBeDefined();
+  },
+);
 
 test('a client that floods and never reads its answer is cut off, not held', async () => {
-  const result = await rawExchange(service.port, `${PUT_HEAD}Content-Length: 100000000000\r\n\r\n`, {
-    keepWriting: floodWith(CHUNK),
-    readAfterMs: GIVE_UP_MS,
-    timeoutMs: GIVE_UP_MS,
-  });
+  const result = await sendEndless('a declared length', GIVE_UP_MS);
   recordFigures('HTTP edge', 'PUT declaring 100 GB, flooding, answer never read', {
     'closed after ms': result.closedAfterMs === undefined ? 'still open' : ms(result.closedAfterMs),
   });
