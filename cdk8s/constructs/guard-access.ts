@@ -5,6 +5,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { RELEASE_POLICY_API } from '../release-policy';
+import { boundRole } from './bound-role';
 
 export interface GuardAccessProps {
   readonly name: string;
@@ -46,15 +47,15 @@ export class GuardAccess extends Construct {
       automountServiceAccountToken: true,
     });
     // Named after the namespace they grant in, so every Role has a distinct, readable name (and file).
-    const role = (id: string, namespace: string, rules: k8s.PolicyRule[]) => {
-      const name = `${props.name}-${namespace === props.namespace ? 'lease' : namespace}`;
-      new k8s.KubeRole(this, `${id}Role`, { metadata: { name, namespace, labels }, rules });
-      new k8s.KubeRoleBinding(this, `${id}Binding`, {
-        metadata: { name, namespace, labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-        subjects: [{ kind: 'ServiceAccount', name: props.name, namespace: props.namespace }],
-      });
-    };
+    const account: k8s.Subject = { kind: 'ServiceAccount', name: props.name, namespace: props.namespace };
+    const role = (id: string, namespace: string, rules: k8s.PolicyRule[]) =>
+      boundRole(
+        this,
+        id,
+        { name: `${props.name}-${namespace === props.namespace ? 'lease' : namespace}`, namespace, labels },
+        account,
+        rules,
+      );
     const events: k8s.PolicyRule = { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] };
     // Read only: its Events go on the ReleasePolicies, in the environments' namespaces.
     role('ArgoCd', props.argocdNamespace, [{ apiGroups: ['argoproj.io'], resources: ['applications'], verbs: READ }]);

@@ -4,9 +4,10 @@
 // bound to that group. Reads only, each verb the release tool uses (test/platform/release-reader-access.test.ts
 // holds them to the calls it makes).
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { type k8s } from 'cdk8s-plus-28';
 import { RELEASE_POLICY_API } from '../release-policy';
 import { syncWave } from '../sync-order';
+import { boundRole } from './bound-role';
 
 /** The Roles' and RoleBindings' name in the environment's namespace; in Argo CD's, the environment follows it. */
 export const RELEASE_READER = 'hello-app-release-reader';
@@ -18,28 +19,21 @@ interface ReaderProps {
   readonly labels?: Record<string, string>;
 }
 
-function bindToGroup(
-  scope: Construct,
-  metadata: { name: string; namespace: string; labels?: Record<string, string>; annotations?: Record<string, string> },
-  group: string,
-  rules: k8s.PolicyRule[],
-): void {
-  new k8s.KubeRole(scope, 'Role', { metadata, rules });
-  new k8s.KubeRoleBinding(scope, 'Binding', {
-    metadata,
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: metadata.name },
-    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
-  });
-}
+const groupSubject = (group: string): k8s.Subject => ({
+  apiGroup: 'rbac.authorization.k8s.io',
+  kind: 'Group',
+  name: group,
+});
 
 /** In the environment's namespace: the Deployment, the pods and the ReleasePolicy. */
 export class ReleaseReaderAccess extends Construct {
   constructor(scope: Construct, id: string, props: ReaderProps & { readonly namespace: string }) {
     super(scope, id);
-    bindToGroup(
+    boundRole(
       this,
+      '',
       { name: RELEASE_READER, namespace: props.namespace, labels: props.labels, annotations: syncWave('foundation') },
-      props.group,
+      groupSubject(props.group),
       [
         { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] },
         { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
@@ -61,10 +55,11 @@ export class ReleaseReaderApplicationAccess extends Construct {
     },
   ) {
     super(scope, id);
-    bindToGroup(
+    boundRole(
       this,
+      '',
       { name: `${RELEASE_READER}-${props.environment}`, namespace: props.argocdNamespace, labels: props.labels },
-      props.group,
+      groupSubject(props.group),
       [{ apiGroups: ['argoproj.io'], resources: ['applications'], resourceNames: [props.application], verbs: ['get'] }],
     );
   }
