@@ -75,8 +75,15 @@ test('a test that leaves a temp folder fails the run, which names it and still l
 const BINARY_NEEDS: Record<string, string> = { promtool: 'prometheus', prometheus: 'prometheus', 'lua5.1': 'lua' };
 
 test('every test file that runs promtool, prometheus or lua5.1 declares the need, itself or through what it imports', () => {
-  const files = readdirSync(ROOT, { recursive: true, encoding: 'utf8' }).filter(
-    (f) => f.endsWith('.test.ts') && !f.startsWith('node_modules') && !f.includes('/node_modules/'),
+  // Where jest looks for tests (jest.config.js `roots`), not node_modules.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.config.js is CommonJS, outside the TS project
+  const roots = (require(path.join(ROOT, 'jest.config.js')) as { roots: string[] }).roots.map((r) =>
+    r.replace('<rootDir>/', ''),
+  );
+  const files = roots.flatMap((r) =>
+    readdirSync(path.join(ROOT, r), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.test.ts'))
+      .map((f) => path.join(r, f)),
   );
   const declares = (file: string, need: string) => readFileSync(file, 'utf8').includes(`needs('${need}'`);
   const undeclared = files.flatMap((f) => {
